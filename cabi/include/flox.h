@@ -1,0 +1,136 @@
+/*
+ * flox.h: the whole public ABI of libflox.
+ *
+ * Anything not declared in this file is not API. Every export carries FLOX_API; the library is built
+ * with -fvisibility=hidden so nothing else leaks. Only fixed-width scalars, pointers to caller-owned
+ * arrays and opaque handles cross the boundary (Bun cannot pass structs by value). Layouts that
+ * callers read or write (packed bars, packed signals, stat vectors) are pinned by _Static_assert in
+ * the sources and mirrored in lib/ffi/layout.ts.
+ *
+ * Conventions
+ *  - Fallible functions return an int status (enum flox_status); FLOX_OK is 0. On failure the calling
+ *    thread's message is available from flox_last_error() until that thread's next failing call.
+ *  - Constructors are `int flox_x_create(..., flox_x **out)`; `flox_x_destroy(NULL)` is a no-op.
+ *  - Unless a function says otherwise, C borrows caller arrays for the duration of the call only and
+ *    keeps no pointer to them afterwards.
+ *  - Prices and quantities are float64 at the boundary; timestamps are int64 nanoseconds since the
+ *    epoch unless the parameter says it is normalised by magnitude (s/ms/us/ns).
+ */
+#ifndef FLOX_H
+#define FLOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(FLOX_BUILDING)
+#define FLOX_API __attribute__((visibility("default")))
+#else
+#define FLOX_API
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Versions
+ * ------------------------------------------------------------------------------------------- */
+
+#define FLOX_VERSION_MAJOR 0
+#define FLOX_VERSION_MINOR 1
+#define FLOX_VERSION_PATCH 0
+#define FLOX_VERSION_NUMBER (FLOX_VERSION_MAJOR * 10000 + FLOX_VERSION_MINOR * 100 + FLOX_VERSION_PATCH)
+/* Bumped on any change to a signature or a layout in this file. lib/ffi checks it after dlopen. */
+#define FLOX_ABI_VERSION 1
+
+/** Library version as MAJOR*10000 + MINOR*100 + PATCH. */
+FLOX_API int32_t flox_version_number(void);
+/** ABI version the library was built with; must equal FLOX_ABI_VERSION of the caller's header. */
+FLOX_API int32_t flox_abi_version(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes. Values are stable and never renumbered; new codes go before FLOX_STATUS_LAST.
+ * lib/ffi/status.ts mirrors this list.
+ * ------------------------------------------------------------------------------------------- */
+
+enum flox_status {
+  FLOX_OK = 0,
+  FLOX_E_INVALID_ARG = 1,     /* an argument is out of its domain (null where required, bad option) */
+  FLOX_E_LENGTH_MISMATCH = 2, /* arrays that must have equal lengths do not */
+  FLOX_E_UNSORTED = 3,        /* timestamps not strictly increasing (or duplicated) */
+  FLOX_E_BAD_PRICE = 4,       /* NaN, infinite or non-positive price */
+  FLOX_E_BAD_QUANTITY = 5,    /* NaN, infinite, zero or negative quantity */
+  FLOX_E_BAD_SIDE = 6,        /* side byte other than 0 (buy) or 1 (sell) */
+  FLOX_E_BAD_ORDER_TYPE = 7,  /* order type byte not known */
+  FLOX_E_MISSING_PRICE = 8,   /* a limit order without a positive price */
+  FLOX_E_NO_DATA = 9,         /* an operation needs data that was never loaded (e.g. run before loadBars) */
+  FLOX_E_CLOSED = 10,         /* the handle was closed (raised by the TypeScript layer) */
+  FLOX_E_NOMEM = 11,          /* allocation failed */
+  FLOX_E_IO = 12,             /* an operating-system I/O call failed; the message names path and errno */
+  FLOX_E_FORMAT = 13,         /* input bytes do not follow the expected format (bad magic, CRC, ...) */
+  FLOX_E_UNSUPPORTED = 14,    /* a format version or feature this build does not support */
+  FLOX_E_NOT_FOUND = 15,      /* a file, directory, symbol or id does not exist */
+  FLOX_E_FULL = 16,           /* a bounded buffer is full; retry after the consumer drains it */
+  FLOX_E_CALLBACK = 17,       /* a JavaScript callback threw; the TypeScript layer rethrows it */
+  FLOX_E_CANCELLED = 18,      /* the operation was cancelled through its progress handle */
+  FLOX_E_STATE = 19,          /* the call is not valid in the object's current state */
+  FLOX_E_PARSE = 20,          /* text input (CSV, numbers) could not be parsed; message has the line */
+  FLOX_E_BUFFER_TOO_SMALL = 21, /* a caller-provided output buffer is too small */
+  FLOX_E_INTERNAL = 22,       /* a bug in libflox; please report it */
+  FLOX_STATUS_LAST = 23
+};
+
+/** Static English text for a status code (never NULL; unknown codes get "unknown status"). */
+FLOX_API const char *flox_strerror(int32_t status);
+/**
+ * Message of the last failing call on the calling thread, naming the argument and index where it
+ * can; "" when none. Owned by the library, valid until the next failing call on this thread.
+ */
+FLOX_API const char *flox_last_error(void);
+/** Status code of the last failing call on the calling thread (FLOX_OK when none). */
+FLOX_API int32_t flox_last_status(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Progress: a library-owned counter that long calls (batch runs, tape reads) advance while they
+ * work, so another thread can read it without touching caller memory. Also carries cancellation.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct flox_progress flox_progress;
+
+/** Creates a progress counter at 0 of 0. @param[out] out new handle, freed by flox_progress_destroy. */
+FLOX_API int32_t flox_progress_create(flox_progress **out);
+/** Frees the counter. NULL is a no-op. Must not be called while a call that uses it is running. */
+FLOX_API void flox_progress_destroy(flox_progress *p);
+/** Units done so far (atomic read; safe from any thread). */
+FLOX_API int64_t flox_progress_done(const flox_progress *p);
+/** Units in total, as set by the call doing the work (0 until it starts). */
+FLOX_API int64_t flox_progress_total(const flox_progress *p);
+/** Asks the call using this counter to stop early; it returns FLOX_E_CANCELLED. Any thread. */
+FLOX_API void flox_progress_cancel(flox_progress *p);
+/** Resets done, total and the cancel flag to 0 so the counter can be reused. */
+FLOX_API void flox_progress_reset(flox_progress *p);
+
+/* ---------------------------------------------------------------------------------------------
+ * Batch backtest engine
+ * (section owned by the engine; see spec/engine.md sections 1 to 5)
+ * ------------------------------------------------------------------------------------------- */
+
+/* @@ENGINE@@ */
+
+/* ---------------------------------------------------------------------------------------------
+ * Market-data tapes (.floxlog v1)
+ * ------------------------------------------------------------------------------------------- */
+
+/* @@TAPE@@ */
+
+/* ---------------------------------------------------------------------------------------------
+ * Event-driven strategies: indicators, simulated executor, runner ring buffer
+ * ------------------------------------------------------------------------------------------- */
+
+/* @@STRATEGY@@ */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FLOX_H */
