@@ -279,8 +279,9 @@ FLOX_API int32_t flox_make_signals_f64ts(const double *ts, const uint8_t *sides,
  * @param[out] equity_out bars doubles when want_equity (else not touched).
  * @param[in] equity_cap  capacity of equity_out in doubles.
  * @return FLOX_OK; FLOX_E_NO_DATA (no bars for symbol); FLOX_E_BAD_SIDE / BAD_ORDER_TYPE /
- *         BAD_QUANTITY / MISSING_PRICE ("side[12] is 2; ..."); FLOX_E_BUFFER_TOO_SMALL (equity_cap <
- *         bars); FLOX_E_INVALID_ARG; FLOX_E_NOMEM. On failure nothing is written and the previous
+ *         BAD_QUANTITY / MISSING_PRICE (limit price 0) / BAD_PRICE (limit price < 0), with the record
+ *         index ("side[12] is 2; ..."); FLOX_E_BUFFER_TOO_SMALL (equity_cap < bars);
+ *         FLOX_E_INVALID_ARG; FLOX_E_NOMEM. On failure nothing is written and the previous
  *         run's trades are kept.
  * The run's trades (closing events) replace the engine's previous trade list, readable with
  * flox_engine_trade_count / flox_engine_copy_trades until the next successful run.

@@ -165,7 +165,7 @@ static void fill(run_state *st, uint8_t side, int64_t units, double p, int64_t t
   if (rest > 0) { /* flip: the remainder opens at p */
     st->pos = dir * rest;
     st->avg_entry = p;
-    st->fee_pool = fee * ((double)rest / 1e8) / q;
+    st->fee_pool = fee * (q - c) / q;
     st->entry_ts = ts;
   }
 }

@@ -103,9 +103,13 @@ int32_t signals_validate(const uint8_t *recs, int64_t n, const char *prefix, int
     if (__builtin_expect(q <= 0, 0))
       return flox_fail(FLOX_E_BAD_QUANTITY, "%squantity[%lld] is %g (raw %lld); must be > 0", prefix, (long long)i,
                        (double)q / 1e8, (long long)q);
-    if (__builtin_expect(type == FLOX_ORDER_LIMIT && p <= 0, 0))
-      return flox_fail(FLOX_E_MISSING_PRICE, "%sprice[%lld] is %g (raw %lld); a limit order needs a price > 0",
-                       prefix, (long long)i, (double)p / 1e8, (long long)p);
+    if (__builtin_expect(type == FLOX_ORDER_LIMIT && p <= 0, 0)) {
+      if (p == 0)
+        return flox_fail(FLOX_E_MISSING_PRICE, "%sprice[%lld] is 0; a limit order needs a price > 0", prefix,
+                         (long long)i);
+      return flox_fail(FLOX_E_BAD_PRICE, "%sprice[%lld] is %g (raw %lld); limit prices must be > 0", prefix,
+                       (long long)i, (double)p / 1e8, (long long)p);
+    }
     total += (uint64_t)q;
     if (__builtin_expect(total > (uint64_t)INT64_MAX, 0))
       return flox_fail(FLOX_E_BAD_QUANTITY, "%squantity[%lld]: the quantities up to here add up to more than "
