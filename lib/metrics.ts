@@ -63,13 +63,11 @@ function returnsFromEquity(equity: ArrayLike<number>): Float64Array {
 }
 
 export const metrics = {
-  sharpe: (returns: ArrayLike<number>, o?: MetricOptions): number =>
-    fromReturnsAs("metrics.sharpe", returns, o).sharpe,
+  sharpe: (returns: ArrayLike<number>, o?: MetricOptions): number => fromReturnsAs("metrics.sharpe", returns, o).sharpe,
   sortino: (returns: ArrayLike<number>, o?: MetricOptions): number =>
     fromReturnsAs("metrics.sortino", returns, o).sortino,
   /** Equity compounded from 1 by the returns. */
-  calmar: (returns: ArrayLike<number>, o?: MetricOptions): number =>
-    fromReturnsAs("metrics.calmar", returns, o).calmar,
+  calmar: (returns: ArrayLike<number>, o?: MetricOptions): number => fromReturnsAs("metrics.calmar", returns, o).calmar,
   /** max_i (peak_i - E_i) in the equity's units; peak_i = max(E_0..E_i). */
   maxDrawdown: (equity: ArrayLike<number>): number =>
     drawdownNative("metrics.maxDrawdown", f64("metrics.maxDrawdown", "equity", equity))[0],

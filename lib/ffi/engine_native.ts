@@ -68,7 +68,13 @@ export function loadBarColumns(
   check(status, operation);
 }
 
-export function loadBarsPacked(operation: string, h: NativeHandle, symbol: number, records: Uint8Array, n: number): void {
+export function loadBarsPacked(
+  operation: string,
+  h: NativeHandle,
+  symbol: number,
+  records: Uint8Array,
+  n: number,
+): void {
   check(flox_engine_load_bars_packed(h, symbol, records, BigInt(n)), operation);
 }
 
@@ -330,7 +336,11 @@ export function makeSignalsNative(
   return out;
 }
 
-export function metricsFromReturnsNative(operation: string, returns: Float64Array, periodsPerYear: number): Float64Array {
+export function metricsFromReturnsNative(
+  operation: string,
+  returns: Float64Array,
+  periodsPerYear: number,
+): Float64Array {
   const out = new Float64Array(METRIC_COUNT);
   check(flox_metrics_from_returns(returns, BigInt(returns.length), periodsPerYear, out), operation);
   return out;
