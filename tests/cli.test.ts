@@ -1,7 +1,9 @@
 // The `flox` command line as users run it: a child process under the current runtime.
 import { describe, test } from "node:test";
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { runFlox } from "./support/cli.ts";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { isBun, REPO_ROOT, runFlox } from "./support/cli.ts";
 
 describe("flox (child process)", () => {
   test("help and exit code 0", () => {
@@ -22,5 +24,14 @@ describe("flox (child process)", () => {
     const r = runFlox(["tape", "inspect", "/nonexistent/flox-tape"]);
     assertEquals(r.status, 2);
     assertStringIncludes(r.stderr, "tape not found");
+  });
+});
+
+describe("flox through the runtime's task runner", () => {
+  test(isBun ? "bun run flox" : "deno task flox", () => {
+    const args = isBun ? ["run", "flox", "tape", "--help"] : ["task", "--quiet", "flox", "tape", "--help"];
+    const r = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: "utf8" });
+    assertEquals(r.status, 0, r.stderr);
+    assertStringIncludes(r.stdout, "Usage: flox tape <command>");
   });
 });
