@@ -242,8 +242,8 @@ export function decodeSignals(bytes: Uint8Array): ReferenceSignal[] {
     if (side !== 0 && side !== 1) throw new ReferenceInputError("BAD_SIDE", `side[${i}] is ${side}`);
     if (type !== 0 && type !== 1) throw new ReferenceInputError("BAD_ORDER_TYPE", `type[${i}] is ${type}`);
     if (qtyRaw <= 0n) throw new ReferenceInputError("BAD_QUANTITY", `quantity[${i}] is ${Number(qtyRaw) / 1e8}`);
-    if (type === 1 && priceRaw === 0n) throw new ReferenceInputError("MISSING_PRICE", `price[${i}] is missing`);
-    if (type === 1 && priceRaw < 0n) throw new ReferenceInputError("BAD_PRICE", `price[${i}] is negative`);
+    // A limit record without a positive price has no price at all (0 is what "no price" packs to).
+    if (type === 1 && priceRaw <= 0n) throw new ReferenceInputError("MISSING_PRICE", `price[${i}] is missing`);
     signals.push({ index: i, tsNs, qtyUnits: qtyRaw, price: Number(priceRaw) / 1e8, side, type });
   }
   return signals;
