@@ -12,6 +12,7 @@
 //
 // Reproducing a failure: every assertion message names the case seed; `caseFromSeed(seed)` rebuilds
 // the exact inputs.
+import process from "node:process";
 import { describe, test } from "node:test";
 import { assert, assertEquals, fail } from "@std/assert";
 import { type BacktestResult, type BacktestStats, Engine, FloxError, makeSignals, metrics, packBars } from "../mod.ts";
@@ -200,7 +201,7 @@ function caseFromSeed(seed: number): Case {
     startPrice: rng.pick([100, 100, 3.5, 25_000]),
     volatility: rng.pick([0.001, 0.001, 0.01]),
   });
-  const initialCapital = rng.pick([100_000, 10_000, 12_345.67]);
+  const initialCapital = rng.pick([100_000, 10_000, 12_345.67, 1e9]); // 1e9: notional x fee far beyond int64 fixed point
   const lotSize = initialCapital / bars.close[0] * rng.pick([0.2, 0.5, 1]);
   const sets: SignalSet[] = [];
   const setCount = rng.chance(0.25) ? rng.int(2, 5) : 1;
@@ -249,8 +250,9 @@ function prepare(c: Case) {
   return { barInput, refBars, signalBytes, packedBars: c.packed ? packBarRecords(columns) : undefined };
 }
 
-const SINGLE_CASES = 200;
-const SEED_BASE = 20_240_101;
+// FLOX_DIFF_CASES / FLOX_DIFF_SEED run a longer or different search (e.g. FLOX_DIFF_CASES=20000).
+const SINGLE_CASES = Number(process.env.FLOX_DIFF_CASES ?? 200);
+const SEED_BASE = Number(process.env.FLOX_DIFF_SEED ?? 20_240_101);
 
 describe("engine vs TypeScript reference (differential)", () => {
   test(`${SINGLE_CASES} random cases: stats, equity curve and trades of run()`, () => {
