@@ -129,6 +129,51 @@ FLOX_API void flox_progress_reset(flox_progress *p);
 
 /* @@STRATEGY@@ */
 
+/*
+ * Batch indicators. Each runs the same steps, in the same floating-point order, as the streaming
+ * class of the same name in lib/indicators/ (values are identical). Common contract:
+ *  - Inputs: n >= 0 finite float64 values (FLOX_E_BAD_PRICE naming the array and index otherwise);
+ *    periods >= 1 (FLOX_E_INVALID_ARG). With n == 0 the pointers may be NULL.
+ *  - Outputs: caller-owned arrays of n float64, NaN during warm-up. Nothing is written when the
+ *    call fails (inputs are checked first). Inputs and outputs may not overlap.
+ *  - FLOX_E_NOMEM when the window cannot be allocated. Thread-safe: no shared state.
+ */
+
+/** Simple moving average; out[i] is NaN for i < period - 1. Running sum re-summed every period values. */
+FLOX_API int32_t flox_ind_sma(const double *values, int64_t n, int32_t period, double *out);
+/** EMA, alpha = 2/(period+1), seeded with the SMA of the first period values; NaN for i < period - 1. */
+FLOX_API int32_t flox_ind_ema(const double *values, int64_t n, int32_t period, double *out);
+/** Wilder's RMA: seeded with the SMA of the first period values, then (rma*(period-1)+x)/period. */
+FLOX_API int32_t flox_ind_rma(const double *values, int64_t n, int32_t period, double *out);
+/** Wilder's RSI in [0, 100]; NaN for i < period (needs period changes). 100 when the average loss is 0. */
+FLOX_API int32_t flox_ind_rsi(const double *values, int64_t n, int32_t period, double *out);
+/**
+ * Wilder's ATR: RMA of the true range (high-low on the first bar); NaN for i < period - 1.
+ * FLOX_E_BAD_PRICE also when high[i] < low[i].
+ */
+FLOX_API int32_t flox_ind_atr(const double *high, const double *low, const double *close, int64_t n, int32_t period,
+                              double *out);
+/**
+ * MACD: macd_out = EMA(fast) - EMA(slow) from i = slow-1; signal_out = EMA(signal) of the macd line
+ * and histogram_out = macd - signal from i = slow+signal-2. FLOX_E_INVALID_ARG unless fast < slow.
+ */
+FLOX_API int32_t flox_ind_macd(const double *values, int64_t n, int32_t fast, int32_t slow, int32_t signal,
+                               double *macd_out, double *signal_out, double *histogram_out);
+/** Bollinger bands: window mean +- k * population std of the last period values (k finite, >= 0). */
+FLOX_API int32_t flox_ind_bollinger(const double *values, int64_t n, int32_t period, double k, double *upper,
+                                    double *middle, double *lower);
+/**
+ * Stochastic: k_out = 100*(close-LL)/(HH-LL) over k_period bars (50 when HH == LL) from i = k_period-1;
+ * d_out = SMA(d_period) of %K from i = k_period+d_period-2. FLOX_E_BAD_PRICE also when high < low.
+ */
+FLOX_API int32_t flox_ind_stochastic(const double *high, const double *low, const double *close, int64_t n,
+                                     int32_t k_period, int32_t d_period, double *k_out, double *d_out);
+/**
+ * Rolling VWAP of the last period (price, qty) pairs: sum(price*qty)/sum(qty), NaN when that volume
+ * is 0 and during warm-up. FLOX_E_BAD_QUANTITY unless every qty is finite and >= 0.
+ */
+FLOX_API int32_t flox_ind_vwap(const double *price, const double *qty, int64_t n, int32_t period, double *out);
+
 #ifdef __cplusplus
 }
 #endif
