@@ -39,3 +39,12 @@ export {
   type MacdColumns,
   type StochasticColumns,
 } from "./lib/indicators/batch.ts";
+export {
+  BacktestRunResult,
+  type BacktestRunStats,
+  type ExecutorOptions,
+  SimulatedExecutor,
+  type TradeList,
+} from "./lib/executor.ts";
+export { BacktestRunner, type BacktestRunnerOptions, type TradeArrays } from "./lib/backtest_runner.ts";
+export { type CsvChunk, type CsvFormat, CsvTradeReader } from "./lib/csv_reader.ts";

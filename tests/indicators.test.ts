@@ -16,8 +16,7 @@ function walk(n: number, seed = 7): { close: Float64Array; high: Float64Array; l
   const close = new Float64Array(n), high = new Float64Array(n), low = new Float64Array(n), qty = new Float64Array(n);
   let p = 30000;
   for (let i = 0; i < n; i++) {
-    if (i % 97 >= 90) p = p; // flat stretch: zero changes, zero ranges
-    else p += (rnd() - 0.5) * 40;
+    if (i % 97 < 90) p += (rnd() - 0.5) * 40; // else a flat stretch: zero changes, zero ranges
     close[i] = p;
     high[i] = i % 97 >= 90 ? p : p + rnd() * 15;
     low[i] = i % 97 >= 90 ? p : p - rnd() * 15;

@@ -28,4 +28,19 @@ export const strategySymbols = {
   },
   // int32_t flox_ind_vwap(const double *price, const double *qty, int64_t n, int32_t period, double *out);
   flox_ind_vwap: { parameters: ["buffer", "buffer", "i64", "i32", "buffer"], result: "i32" },
+  // int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, int64_t n,
+  //                         int64_t first_index, int64_t base, int64_t prev_ts, int64_t *ts_out, double *t_out);
+  flox_bt_prepare: {
+    parameters: ["buffer", "buffer", "buffer", "i64", "i64", "i64", "i64", "buffer", "buffer"],
+    result: "i32",
+  },
+  // int32_t flox_csv_open(const char *path, flox_csv_reader **out);
+  flox_csv_open: { parameters: ["buffer", "buffer"], result: "i32" },
+  // void flox_csv_destroy(flox_csv_reader *r);
+  flox_csv_destroy: { parameters: ["pointer"], result: "void" },
+  // int32_t flox_csv_format(const flox_csv_reader *r);
+  flox_csv_format: { parameters: ["pointer"], result: "i32" },
+  // int32_t flox_csv_read(flox_csv_reader *r, int64_t *ts_ns, double *price, double *qty, uint8_t *side,
+  //                       int64_t cap, int64_t *count);
+  flox_csv_read: { parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "i64", "buffer"], result: "i32" },
 } as const;
