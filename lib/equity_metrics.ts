@@ -1,7 +1,9 @@
 // Metrics of spec/engine.md section 4 over a sampled equity curve E_0..E_n.
 //
-// Adapter: the formulas are the batch engine's. When lib/metrics.ts (the engine's C metric functions)
-// is on main, these delegate to it so both runners share one implementation.
+// The numbers come from the batch engine's C metric functions (lib/metrics.ts), so the event-driven
+// and the batch runners share one implementation. Only when a return is not finite (equity exactly
+// 0 at some sample, which those functions refuse) are the same formulas evaluated here instead.
+import { metrics } from "./metrics.ts";
 
 /** Risk metrics of an equity curve (E_0 = initial capital first). */
 export interface EquityMetrics {
@@ -14,6 +16,23 @@ export interface EquityMetrics {
 
 /** Sharpe, Sortino, Calmar and drawdowns of `equity[0..length)` with the given periods per year. */
 export function equityMetrics(equity: Float64Array, length: number, periodsPerYear: number): EquityMetrics {
+  const curve = equity.subarray(0, length);
+  const returns = metrics.returnsFromEquity(curve);
+  if (returns.every(Number.isFinite)) {
+    const m = metrics.fromReturns(returns, { periodsPerYear });
+    return {
+      maxDrawdown: metrics.maxDrawdown(curve),
+      maxDrawdownPct: metrics.maxDrawdownPct(curve),
+      sharpe: m.sharpe,
+      sortino: m.sortino,
+      calmar: m.calmar,
+    };
+  }
+  return localEquityMetrics(curve, length, periodsPerYear);
+}
+
+/** The formulas of spec section 4, evaluated in TypeScript (degenerate curves only, see above). */
+function localEquityMetrics(equity: Float64Array, length: number, periodsPerYear: number): EquityMetrics {
   const n = length - 1; // periods (returns)
   let peak = -Infinity, dd = 0, ddPct = 0;
   for (let i = 0; i < length; i++) {

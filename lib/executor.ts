@@ -14,6 +14,7 @@ import { type Strategy, type StrategyHost, SymbolContext } from "./strategy.ts";
 import { FloxError, invalidArgument } from "./errors.ts";
 import { FloxStatus } from "./status_codes.ts";
 import { equityMetrics } from "./equity_metrics.ts";
+import type { TradeList as EngineTradeList } from "./engine_types.ts";
 
 /** Quantities are tracked as integer counts of 1e-8 base units so closes are exact (as the batch engine). */
 const UNITS = 1e8;
@@ -35,18 +36,8 @@ export interface ExecutorOptions {
   onSignal?: (signal: Signal) => void;
 }
 
-/** Closed trades (one row per closing event), columnar. */
-export interface TradeList {
-  entryTsNs: BigInt64Array;
-  exitTsNs: BigInt64Array;
-  /** Side of the closed position: 0 long, 1 short. */
-  side: Uint8Array;
-  qty: Float64Array;
-  entryPrice: Float64Array;
-  exitPrice: Float64Array;
-  /** Net of the trade's share of entry and exit fees. */
-  pnl: Float64Array;
-  fee: Float64Array;
+/** Closed trades (one row per closing event), columnar: the engine's TradeList plus its length. */
+export interface TradeList extends EngineTradeList {
   length: number;
 }
 
