@@ -354,7 +354,7 @@ describe("engine vs TypeScript reference (differential)", () => {
       else if (corrupt === 2) view.setBigInt64(32 * i + 8, rng.pick([0n, -100n]), true);
       else {
         view.setUint8(32 * i + 25, 1);
-        view.setBigInt64(32 * i + 16, 0n, true);
+        view.setBigInt64(32 * i + 16, rng.pick([0n, -5n]), true); // MISSING_PRICE, BAD_PRICE
       }
       const refBars = barsFromColumns(bars);
       const expected = codeOf(() => referenceRun(refBars, bytes, { initialCapital: 1000 }));

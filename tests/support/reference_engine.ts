@@ -169,6 +169,7 @@ export interface BarColumnsInput {
 }
 
 function checkBars(bars: ReferenceBars): ReferenceBars {
+  if (bars.tsNs.length === 0) throw new ReferenceInputError("INVALID_ARG", "no bars: the columns are empty");
   for (let i = 1; i < bars.tsNs.length; i++) {
     if (bars.tsNs[i] <= bars.tsNs[i - 1]) {
       throw new ReferenceInputError("UNSORTED", `timestamps[${i}] is not after timestamps[${i - 1}]`);
@@ -232,6 +233,7 @@ export function decodeSignals(bytes: Uint8Array): ReferenceSignal[] {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const signals: ReferenceSignal[] = [];
+  let totalUnits = 0n;
   for (let i = 0; i * 32 < bytes.length; i++) {
     const offset = i * 32;
     const tsNs = view.getBigInt64(offset, true);
@@ -242,8 +244,13 @@ export function decodeSignals(bytes: Uint8Array): ReferenceSignal[] {
     if (side !== 0 && side !== 1) throw new ReferenceInputError("BAD_SIDE", `side[${i}] is ${side}`);
     if (type !== 0 && type !== 1) throw new ReferenceInputError("BAD_ORDER_TYPE", `type[${i}] is ${type}`);
     if (qtyRaw <= 0n) throw new ReferenceInputError("BAD_QUANTITY", `quantity[${i}] is ${Number(qtyRaw) / 1e8}`);
-    // A limit record without a positive price has no price at all (0 is what "no price" packs to).
-    if (type === 1 && priceRaw <= 0n) throw new ReferenceInputError("MISSING_PRICE", `price[${i}] is missing`);
+    if (type === 1 && priceRaw === 0n) throw new ReferenceInputError("MISSING_PRICE", `price[${i}] is missing`);
+    if (type === 1 && priceRaw < 0n) throw new ReferenceInputError("BAD_PRICE", `price[${i}] is negative`);
+    // The position is an int64 count of units: the whole buffer's quantity must fit.
+    totalUnits += qtyRaw;
+    if (totalUnits > 9_223_372_036_854_775_807n) {
+      throw new ReferenceInputError("BAD_QUANTITY", `quantity[${i}]: total beyond int64 units`);
+    }
     signals.push({ index: i, tsNs, qtyUnits: qtyRaw, price: Number(priceRaw) / 1e8, side, type });
   }
   return signals;
