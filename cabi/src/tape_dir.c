@@ -105,8 +105,22 @@ int32_t tape_dir_prepare_output(const char *dir) {
   if (stat(dir, &st) != 0) return flox_fail(FLOX_E_IO, "cannot create tape directory '%s': %s", dir, strerror(errno));
   if (!S_ISDIR(st.st_mode))
     return flox_fail(FLOX_E_INVALID_ARG, "'%s' is a file, not a tape directory", dir);
-  if (access(dir, W_OK | X_OK) != 0)
-    return flox_fail(FLOX_E_IO, "tape directory '%s' is not writable: %s", dir, strerror(errno));
+  /* Probe by creating a file: access() says yes to root even where writes fail (read-only mounts,
+   * sysfs), and failing here beats failing at the first recorded event. */
+  char name[64];
+  snprintf(name, sizeof name, ".flox-write-probe-%ld", (long)getpid());
+  char *probe = join_path(dir, name);
+  if (!probe) return flox_fail(FLOX_E_NOMEM, "out of memory");
+  int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST) fd = open(probe, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int32_t rc = flox_fail(FLOX_E_IO, "tape directory '%s' is not writable: %s", dir, strerror(errno));
+    free(probe);
+    return rc;
+  }
+  close(fd);
+  unlink(probe);
+  free(probe);
   return FLOX_OK;
 }
 
