@@ -36,7 +36,6 @@ export interface MarketInfo {
  * FloxError(INVALID_ARG) naming the exchange, the argument and close candidates.
  */
 export function resolveSymbol(exchangeId: string, raw: string, markets: Record<string, MarketInfo>): string {
-  const op = `${exchangeId}: symbol "${raw}"`;
   const trimmed = raw.trim();
   if (trimmed === "") throw invalidArgument("tape record", `${exchangeId}: empty symbol argument`);
   const upper = trimmed.toUpperCase();
@@ -48,8 +47,12 @@ export function resolveSymbol(exchangeId: string, raw: string, markets: Record<s
     const spot = byId.find((m) => m.spot === true || m.type === "spot");
     return (spot ?? byId[0]).symbol;
   }
-  const base = splitFlatSymbol(upper).split("/")[0];
-  const near = Object.keys(markets).filter((s) => s.startsWith(base + "/")).slice(0, 6);
+  // Near matches: markets whose base the argument starts with (BTCEUR -> BTC/...).
+  const compact = upper.replace(/[^A-Z0-9]/g, "");
+  const near = Object.keys(markets).filter((s) => {
+    const base = s.split("/")[0];
+    return base.length > 0 && compact.startsWith(base);
+  }).slice(0, 6);
   const hint = near.length > 0 ? `; similar markets: ${near.join(", ")}` : "";
-  throw invalidArgument("resolveSymbol", `${op} is not a market on ${exchangeId}${hint}`);
+  throw invalidArgument("resolveSymbol", `symbol "${raw}" is not a market on ${exchangeId}${hint}`);
 }
