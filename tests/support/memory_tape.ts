@@ -15,6 +15,7 @@ export interface MemTrade {
 
 export class MemoryTapes {
   readonly trades = new Map<string, MemTrade[]>();
+  readonly bookCounts = new Map<string, number>();
   readonly meta = new Map<string, { exchange?: string; symbols: Record<number, string> }>();
 
   makeRecorder = (dir: string, o: RecorderFactoryOptions): TapeRecorderLike => {
@@ -33,8 +34,9 @@ export class MemoryTapes {
         }
         stats.tradesWritten += c.tsNs.length;
       },
-      recordBook() {
+      recordBook: () => {
         stats.bookUpdatesWritten++;
+        this.bookCounts.set(dir, (this.bookCounts.get(dir) ?? 0) + 1);
       },
       flush() {},
       close() {},
