@@ -13,3 +13,12 @@ export { libraryPath, version } from "./lib/version.ts";
 
 // Event-driven strategies
 // @@STRATEGY@@
+export {
+  type AddSymbolOptions,
+  FloxSymbol,
+  FloxSymbol as Symbol,
+  type SymbolLike,
+  SymbolRegistry,
+} from "./lib/symbols.ts";
+export type { BookUpdate, Fill, OrderRequest, OrderType, Side, Signal, Trade } from "./lib/market.ts";
+export { Strategy, type StrategyHost, SymbolContext } from "./lib/strategy.ts";

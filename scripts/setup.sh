@@ -18,10 +18,14 @@ if [ ! -e /usr/include/lz4.h ] && [ ! -e /usr/local/include/lz4.h ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq liblz4-dev >/dev/null
 fi
 
-# npm ci only when node_modules is missing or older than the lock file.
-if [ ! -e node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Install from the lock file only when it changed since the last install (a stamp in node_modules).
+# `npm install --no-save` rather than `npm ci`: the lock records only this platform's optional
+# Deno/Bun binary packages (the registry mirror here has no others), which `npm ci` rejects.
+lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat node_modules/.flox-lock-sha 2>/dev/null)" != "$lock_sum" ]; then
   say "installing Deno, Bun and packages from npm"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm install --no-save --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.flox-lock-sha
 fi
 # The binaries ship inside the npm packages; prove they run before going on.
 deno_version=$(node_modules/.bin/deno --version | head -1) || { echo "setup: deno from npm does not run" >&2; exit 1; }

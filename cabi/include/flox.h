@@ -129,6 +129,107 @@ FLOX_API void flox_progress_reset(flox_progress *p);
 
 /* @@STRATEGY@@ */
 
+/* ----- ring buffer (the live runner's threaded mode; owner: runner) ------------------------------
+ *
+ * A bounded multi-producer, single-consumer queue of market events in native memory, Disruptor
+ * style: producers (the main thread, or Web Workers that dlopen the same library and receive the
+ * ring's address as a bigint) claim consecutive slots with one CAS, write them and publish; one
+ * consumer drains a batch of events into caller typed arrays in one call.
+ *
+ *  - Slots are 64 bytes; the capacity (in slots) is a power of two in
+ *    [FLOX_RING_MIN_CAPACITY, FLOX_RING_MAX_CAPACITY]. A trade takes 1 slot. A book update takes
+ *    1 + ceil(2 * (n_bids + n_asks) / 8) slots (its levels follow the header, 4 levels per slot), with
+ *    at most FLOX_RING_MAX_LEVELS levels per side, and must fit the ring.
+ *  - Guarantees: no accepted event is lost; events come out in the order their slots were claimed,
+ *    so each producer's own order is kept; producers never block or spin inside the library: a full
+ *    ring returns FLOX_E_FULL at once (nothing is published) and the caller decides how to wait.
+ *  - Closing (flox_ring_close) makes every later publish return FLOX_E_CLOSED; events accepted
+ *    before the close can still be drained. The close and the claims are ordered by the same atomic,
+ *    so after a close the consumer drains until flox_ring_drain reports nothing more (out[2] == 0).
+ *  - Lifetime: the creator destroys the ring, and only after every producer (including Workers)
+ *    has stopped calling into it and no drain is running.
+ */
+
+#define FLOX_RING_MIN_CAPACITY 16u
+#define FLOX_RING_MAX_CAPACITY (1u << 22) /* 256 MiB of slots */
+#define FLOX_RING_MAX_LEVELS 4096u        /* per side, per book update */
+
+/* Event kinds written to the `kinds` column by flox_ring_drain. */
+enum flox_ring_event_kind { FLOX_RING_TRADE = 0, FLOX_RING_BOOK_SNAPSHOT = 1, FLOX_RING_BOOK_DELTA = 2 };
+
+typedef struct flox_ring flox_ring;
+
+/**
+ * Creates an empty, open ring.
+ * @param[in] capacity slots, a power of two in [FLOX_RING_MIN_CAPACITY, FLOX_RING_MAX_CAPACITY].
+ * @param[out] out new handle, freed by flox_ring_destroy.
+ * @return FLOX_OK, FLOX_E_INVALID_ARG (capacity), FLOX_E_NOMEM.
+ */
+FLOX_API int32_t flox_ring_create(uint32_t capacity, flox_ring **out);
+/** Frees the ring. NULL is a no-op. No producer or consumer may be inside or call it afterwards. */
+FLOX_API void flox_ring_destroy(flox_ring *r);
+/** Capacity in slots (0 for NULL). Any thread. */
+FLOX_API uint32_t flox_ring_capacity(const flox_ring *r);
+/**
+ * Publishes one trade. Any thread, concurrently with other producers and the consumer.
+ * @param[in] side 0 buy (aggressor bought), 1 sell.
+ * @return FLOX_OK; FLOX_E_BAD_PRICE / FLOX_E_BAD_QUANTITY (price, qty must be finite and > 0),
+ *         FLOX_E_BAD_SIDE; FLOX_E_FULL (no free slot; nothing published); FLOX_E_CLOSED.
+ */
+FLOX_API int32_t flox_ring_publish_trade(flox_ring *r, uint32_t symbol, int64_t ts_ns, double price, double qty,
+                                         uint32_t side);
+/**
+ * Publishes up to n trades from columns, in order, as one contiguous claim (one CAS). Every row is
+ * validated before anything is published. When the ring has room for only k < n, the first k are
+ * published and FLOX_E_FULL is returned; retry with the rest.
+ * @param[in] symbols, ts_ns, prices, qtys, sides columns of n rows (sides: 0 buy, 1 sell).
+ * @param[out] out_published number of rows published (also set on failure).
+ * @return FLOX_OK; FLOX_E_BAD_PRICE / FLOX_E_BAD_QUANTITY / FLOX_E_BAD_SIDE naming the row (nothing
+ *         published); FLOX_E_FULL (partial, see out_published); FLOX_E_CLOSED; FLOX_E_INVALID_ARG.
+ */
+FLOX_API int32_t flox_ring_publish_trades(flox_ring *r, uint32_t n, const uint32_t *symbols, const int64_t *ts_ns,
+                                          const double *prices, const double *qtys, const uint8_t *sides,
+                                          uint32_t *out_published);
+/**
+ * Publishes one book update (levels copied into the ring). Any thread.
+ * @param[in] snapshot 1 for a full snapshot, 0 for a delta (qty 0 removes a level).
+ * @param[in] bid_prices, bid_qtys n_bids levels; ask_prices, ask_qtys n_asks levels (arrays may be
+ *            anything when their count is 0). Prices finite and > 0, quantities finite and >= 0.
+ * @return FLOX_OK; FLOX_E_BAD_PRICE / FLOX_E_BAD_QUANTITY naming the side and level;
+ *         FLOX_E_INVALID_ARG (more than FLOX_RING_MAX_LEVELS per side, or larger than the ring);
+ *         FLOX_E_FULL; FLOX_E_CLOSED.
+ */
+FLOX_API int32_t flox_ring_publish_book(flox_ring *r, uint32_t symbol, int64_t ts_ns, uint32_t snapshot,
+                                        const double *bid_prices, const double *bid_qtys, uint32_t n_bids,
+                                        const double *ask_prices, const double *ask_qtys, uint32_t n_asks);
+/**
+ * Drains up to max_events published events, oldest first, into caller columns (row i = event i):
+ * kinds (enum flox_ring_event_kind), sides (trades: 0 buy, 1 sell), symbols, ts_ns, prices and qtys
+ * (trades; 0 for books), n_bids and n_asks (books; 0 for trades). The levels of the drained books
+ * are appended to level_prices/level_qtys (bids best first, then asks, per book) up to levels_cap.
+ * Stops early at an event claimed but not yet published, or at a book whose levels do not fit.
+ * Single consumer: call from one thread at a time.
+ * @param[out] out out[0] events drained, out[1] levels written, out[2] 1 when more events are
+ *             claimed (published or being written) after the last drained one, else 0.
+ * @return FLOX_OK (possibly 0 events); FLOX_E_BUFFER_TOO_SMALL (the first book does not fit in
+ *         levels_cap; nothing drained); FLOX_E_STATE (another drain is running);
+ *         FLOX_E_INVALID_ARG.
+ */
+FLOX_API int32_t flox_ring_drain(flox_ring *r, uint32_t max_events, uint8_t *kinds, uint8_t *sides,
+                                 uint32_t *symbols, int64_t *ts_ns, double *prices, double *qtys, uint32_t *n_bids,
+                                 uint32_t *n_asks, double *level_prices, double *level_qtys, uint32_t levels_cap,
+                                 uint32_t *out);
+/** Closes the ring to producers (they get FLOX_E_CLOSED); queued events stay drainable. Any thread. */
+FLOX_API int32_t flox_ring_close(flox_ring *r);
+/** Reopens a closed ring so producers may publish again. Any thread. */
+FLOX_API int32_t flox_ring_reopen(flox_ring *r);
+/**
+ * Counters, any thread: out[0] slots claimed and not yet drained, out[1] events drained so far,
+ * out[2] publishes refused with FLOX_E_FULL, out[3] 1 when closed.
+ * @return FLOX_OK, FLOX_E_INVALID_ARG.
+ */
+FLOX_API int32_t flox_ring_stats(const flox_ring *r, uint64_t *out);
+
 #ifdef __cplusplus
 }
 #endif

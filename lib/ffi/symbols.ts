@@ -4,12 +4,14 @@ import { coreSymbols } from "./symbols/core.ts";
 import { engineSymbols } from "./symbols/engine.ts";
 import { tapeSymbols } from "./symbols/tape.ts";
 import { strategySymbols } from "./symbols/strategy.ts";
+import { ringSymbols } from "./symbols/ring.ts";
 
 export const symbols = {
   ...coreSymbols,
   ...engineSymbols,
   ...tapeSymbols,
   ...strategySymbols,
+  ...ringSymbols,
 } as const;
 
 export type SymbolTable = typeof symbols;

@@ -1,0 +1,503 @@
+// The live runner's event ring: a native multi-producer, single-consumer queue of market events
+// (cabi/src/ring.c). EventRing owns the ring and is its one consumer; RingProducer publishes into it
+// from any thread, including Web Workers that receive a RingTicket by postMessage.
+//
+// Back-pressure: the native ring never waits; a full ring refuses the event (FLOX_E_FULL) and the
+// caller decides. A RingProducer in a Worker waits on a SharedArrayBuffer word that the consumer
+// bumps after every drain (Atomics.wait with a short timeout), then retries. On the main thread a
+// producer must not wait (the consumer runs on that same thread), so RingProducer refuses to wait
+// there and the Runner drains inline instead.
+import { isMainThread } from "node:worker_threads";
+import { FloxError, invalidArgument } from "./errors.ts";
+import { createHandle, OwnedHandle } from "./ffi/handle.ts";
+import { backend, lib } from "./ffi/load.ts";
+import { check, lastErrorMessage } from "./ffi/status.ts";
+import type { NativeHandle } from "./ffi/types.ts";
+import { FloxStatus } from "./status_codes.ts";
+
+const {
+  flox_ring_create,
+  flox_ring_destroy,
+  flox_ring_capacity,
+  flox_ring_publish_trade,
+  flox_ring_publish_trades,
+  flox_ring_publish_book,
+  flox_ring_drain,
+  flox_ring_close,
+  flox_ring_reopen,
+  flox_ring_stats,
+} = lib;
+
+/** Kinds in RingBatch.kinds (enum flox_ring_event_kind). */
+export const RingEventKind = { TRADE: 0, BOOK_SNAPSHOT: 1, BOOK_DELTA: 2 } as const;
+
+/** Bounds of the native ring (flox.h). */
+export const RING_MIN_CAPACITY = 16;
+export const RING_MAX_CAPACITY = 1 << 22;
+/** Most levels per side of one book update in the ring. */
+export const RING_MAX_LEVELS = 4096;
+
+// Words of the shared signal buffer.
+const GENERATION = 0; // bumped by the consumer after each drain that freed slots, and on shutdown
+const CLOSED = 1; // 1 while the ring is closed to producers (mirror of the native flag, for waiters)
+const SIGNAL_WORDS = 2;
+
+/** Everything a Worker needs to publish into a ring; structured-cloneable (postMessage it). */
+export interface RingTicket {
+  readonly kind: "flox.ring";
+  /** Address of the native ring. Valid until the owner closes the ring. */
+  readonly address: bigint;
+  readonly capacity: number;
+  /** Int32 words shared with the consumer: drain generation and closed flag. */
+  readonly signal: SharedArrayBuffer;
+}
+
+/** Column set a drain writes into; reuse one across drains (no allocation per drain). */
+export class RingBatch {
+  readonly kinds: Uint8Array;
+  /** Trades: 0 buy (aggressor bought), 1 sell. */
+  readonly sides: Uint8Array;
+  readonly symbols: Uint32Array;
+  readonly tsNs: BigInt64Array;
+  readonly prices: Float64Array;
+  readonly qtys: Float64Array;
+  readonly nBids: Uint32Array;
+  readonly nAsks: Uint32Array;
+  /** Levels of the drained books, one book after the other: its bids (best first), then its asks. */
+  readonly levelPrices: Float64Array;
+  readonly levelQtys: Float64Array;
+  /** Events in the batch after the last drain. */
+  length = 0;
+  /** Levels used in levelPrices/levelQtys after the last drain. */
+  levels = 0;
+  /** True when more events were claimed in the ring after this batch (drain again). */
+  more = false;
+  /** @internal drain's out-parameter: events, levels, more. */
+  readonly out = new Uint32Array(3);
+
+  /**
+   * @param maxEvents events per drain (default 4096).
+   * @param levelsCap level slots; at least the largest book you publish (bids + asks). Default:
+   *   2 * RING_MAX_LEVELS, enough for any book the ring accepts.
+   */
+  constructor(maxEvents = 4096, levelsCap = 2 * RING_MAX_LEVELS) {
+    if (!Number.isInteger(maxEvents) || maxEvents < 1) {
+      throw invalidArgument("RingBatch.constructor", `maxEvents is ${maxEvents}; must be an integer >= 1`);
+    }
+    if (!Number.isInteger(levelsCap) || levelsCap < 0) {
+      throw invalidArgument("RingBatch.constructor", `levelsCap is ${levelsCap}; must be an integer >= 0`);
+    }
+    this.kinds = new Uint8Array(maxEvents);
+    this.sides = new Uint8Array(maxEvents);
+    this.symbols = new Uint32Array(maxEvents);
+    this.tsNs = new BigInt64Array(maxEvents);
+    this.prices = new Float64Array(maxEvents);
+    this.qtys = new Float64Array(maxEvents);
+    this.nBids = new Uint32Array(maxEvents);
+    this.nAsks = new Uint32Array(maxEvents);
+    // At least one element each: an empty typed array may reach C as a non-NULL pointer in Bun.
+    this.levelPrices = new Float64Array(Math.max(levelsCap, 1));
+    this.levelQtys = new Float64Array(Math.max(levelsCap, 1));
+    this.#levelsCap = levelsCap;
+  }
+
+  readonly #levelsCap: number;
+  /** Capacity of the level arrays. */
+  get levelsCap(): number {
+    return this.#levelsCap;
+  }
+}
+
+/** Counters of a ring. */
+export interface RingStats {
+  /** Slots claimed and not yet drained. */
+  pending: number;
+  /** Events drained since the ring was created. */
+  drained: number;
+  /** Publishes refused because the ring was full (each retry counts). */
+  fullRejections: number;
+  /** True while closed to producers. */
+  closed: boolean;
+}
+
+/** Columns for RingProducer.publishTrades / EventRing.tryPublishTrades. */
+export interface TradeColumnsIn {
+  symbols: Uint32Array;
+  tsNs: BigInt64Array;
+  prices: Float64Array;
+  qtys: Float64Array;
+  /** 0 buy (aggressor bought), 1 sell. */
+  sides: Uint8Array;
+}
+
+const EMPTY = new Float64Array(1);
+const sideOf = (isBuy: boolean) => (isBuy ? 0 : 1);
+
+function checkLevels(
+  op: string,
+  bidPrices: Float64Array,
+  bidQtys: Float64Array,
+  askPrices: Float64Array,
+  askQtys: Float64Array,
+): void {
+  if (bidPrices.length !== bidQtys.length) {
+    throw new FloxError(
+      FloxStatus.LENGTH_MISMATCH,
+      `${op}: bidPrices has ${bidPrices.length} levels but bidQtys has ${bidQtys.length}`,
+    );
+  }
+  if (askPrices.length !== askQtys.length) {
+    throw new FloxError(
+      FloxStatus.LENGTH_MISMATCH,
+      `${op}: askPrices has ${askPrices.length} levels but askQtys has ${askQtys.length}`,
+    );
+  }
+}
+
+// Shared by EventRing and RingProducer: one publish attempt; true when accepted, false when full,
+// throws on any other status.
+function tryTrade(
+  h: NativeHandle,
+  op: string,
+  symbol: number,
+  price: number,
+  qty: number,
+  isBuy: boolean,
+  tsNs: bigint,
+): boolean {
+  const s = flox_ring_publish_trade(h, symbol, tsNs, price, qty, sideOf(isBuy));
+  if (s === FloxStatus.OK) return true;
+  if (s === FloxStatus.FULL) return false;
+  throw new FloxError(s, `${op}: ${lastErrorMessage(s)}`);
+}
+
+function tryBook(
+  h: NativeHandle,
+  op: string,
+  symbol: number,
+  bidPrices: Float64Array,
+  bidQtys: Float64Array,
+  askPrices: Float64Array,
+  askQtys: Float64Array,
+  tsNs: bigint,
+  snapshot: boolean,
+): boolean {
+  const nb = bidPrices.length, na = askPrices.length;
+  const s = flox_ring_publish_book(
+    h,
+    symbol,
+    tsNs,
+    snapshot ? 1 : 0,
+    nb > 0 ? bidPrices : EMPTY,
+    nb > 0 ? bidQtys : EMPTY,
+    nb,
+    na > 0 ? askPrices : EMPTY,
+    na > 0 ? askQtys : EMPTY,
+    na,
+  );
+  if (s === FloxStatus.OK) return true;
+  if (s === FloxStatus.FULL) return false;
+  throw new FloxError(s, `${op}: ${lastErrorMessage(s)}`);
+}
+
+const publishedOut = new Uint32Array(1);
+
+// Publishes rows [from, n) and returns how many were accepted (a prefix); throws on bad rows/closed.
+function tryTrades(h: NativeHandle, op: string, cols: TradeColumnsIn, from: number, n: number): number {
+  if (from >= n) return 0;
+  const whole = from === 0 && n === cols.prices.length;
+  const s = flox_ring_publish_trades(
+    h,
+    n - from,
+    whole ? cols.symbols : cols.symbols.subarray(from, n),
+    whole ? cols.tsNs : cols.tsNs.subarray(from, n),
+    whole ? cols.prices : cols.prices.subarray(from, n),
+    whole ? cols.qtys : cols.qtys.subarray(from, n),
+    whole ? cols.sides : cols.sides.subarray(from, n),
+    publishedOut,
+  );
+  if (s === FloxStatus.OK || s === FloxStatus.FULL) return publishedOut[0];
+  let msg = lastErrorMessage(s);
+  // The C message counts rows from the start of this call; name the caller's row instead.
+  if (from > 0) msg = msg.replace(/trades\[(\d+)\]/, (_m, i) => `row ${from + Number(i)}`);
+  throw new FloxError(s, `${op}: ${msg}`);
+}
+
+function checkColumns(op: string, cols: TradeColumnsIn): number {
+  const n = cols.prices.length;
+  for (const [name, col] of Object.entries(cols) as [string, { length: number }][]) {
+    if (col.length !== n) {
+      throw new FloxError(FloxStatus.LENGTH_MISMATCH, `${op}: ${name} has ${col.length} rows but prices has ${n}`);
+    }
+  }
+  return n;
+}
+
+/**
+ * Owner and single consumer of a native ring. Publish from this thread with the try* methods
+ * (false when full), drain into a RingBatch, and hand `ticket()` to Workers that publish through
+ * RingProducer. close() frees the native memory: stop every Worker producer first.
+ */
+export class EventRing {
+  readonly #handle: OwnedHandle;
+  readonly #signal: Int32Array;
+  readonly #sab: SharedArrayBuffer;
+  readonly #stats = new BigUint64Array(4);
+  /** Slots (a power of two). */
+  readonly capacity: number;
+
+  /** @param capacity slots, a power of two in [16, 4194304]; default 65536 (4 MiB). */
+  constructor(capacity = 65536) {
+    if (!Number.isInteger(capacity) || capacity < 0 || capacity > 0xffffffff) {
+      throw invalidArgument(
+        "EventRing.constructor",
+        `capacity is ${capacity}; must be a power of two in [16, 4194304]`,
+      );
+    }
+    const raw = createHandle("EventRing.constructor", (out) => flox_ring_create(capacity, out));
+    this.#handle = new OwnedHandle(raw, (h) => flox_ring_destroy(h), "EventRing");
+    this.capacity = flox_ring_capacity(raw);
+    this.#sab = new SharedArrayBuffer(SIGNAL_WORDS * 4);
+    this.#signal = new Int32Array(this.#sab);
+  }
+
+  /** A structured-cloneable ticket for RingProducer.fromTicket in a Worker. */
+  ticket(): RingTicket {
+    const h = this.#handle.get("EventRing.ticket");
+    return { kind: "flox.ring", address: backend.handleAddress(h), capacity: this.capacity, signal: this.#sab };
+  }
+
+  /** Publishes a trade; false (nothing published) when the ring is full. Throws on bad input or when closed. */
+  tryPublishTrade(symbol: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): boolean {
+    return tryTrade(
+      this.#handle.get("EventRing.tryPublishTrade"),
+      "EventRing.tryPublishTrade",
+      symbol,
+      price,
+      qty,
+      isBuy,
+      tsNs,
+    );
+  }
+
+  /** Publishes a book update; false (nothing published) when the ring is full. */
+  tryPublishBook(
+    symbol: number,
+    bidPrices: Float64Array,
+    bidQtys: Float64Array,
+    askPrices: Float64Array,
+    askQtys: Float64Array,
+    tsNs: bigint,
+    snapshot: boolean,
+  ): boolean {
+    const op = "EventRing.tryPublishBook";
+    checkLevels(op, bidPrices, bidQtys, askPrices, askQtys);
+    return tryBook(this.#handle.get(op), op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot);
+  }
+
+  /** Publishes rows [from, end) in one claim; returns how many were accepted (fewer when the ring filled up). */
+  tryPublishTrades(cols: TradeColumnsIn, from = 0): number {
+    const op = "EventRing.tryPublishTrades";
+    const n = checkColumns(op, cols);
+    return tryTrades(this.#handle.get(op), op, cols, from, n);
+  }
+
+  /**
+   * Moves up to batch-size published events into `batch` (oldest first) and wakes producers waiting
+   * for room. Returns the number of events. Only one drain at a time (single consumer).
+   */
+  drain(batch: RingBatch): number {
+    const h = this.#handle.get("EventRing.drain");
+    const s = flox_ring_drain(
+      h,
+      batch.kinds.length,
+      batch.kinds,
+      batch.sides,
+      batch.symbols,
+      batch.tsNs,
+      batch.prices,
+      batch.qtys,
+      batch.nBids,
+      batch.nAsks,
+      batch.levelPrices,
+      batch.levelQtys,
+      batch.levelsCap,
+      batch.out,
+    );
+    check(s, "EventRing.drain");
+    const n = batch.out[0];
+    batch.length = n;
+    batch.levels = batch.out[1];
+    batch.more = batch.out[2] !== 0;
+    if (n > 0) {
+      Atomics.add(this.#signal, GENERATION, 1);
+      Atomics.notify(this.#signal, GENERATION);
+    }
+    return n;
+  }
+
+  /**
+   * Closes the ring to producers: later publishes throw FloxError(CLOSED); what was accepted can
+   * still be drained (drain until `batch.more` is false). Waiting Worker producers wake up and throw.
+   */
+  shutdown(): void {
+    check(flox_ring_close(this.#handle.get("EventRing.shutdown")), "EventRing.shutdown");
+    Atomics.store(this.#signal, CLOSED, 1);
+    Atomics.add(this.#signal, GENERATION, 1);
+    Atomics.notify(this.#signal, GENERATION);
+  }
+
+  /** Opens a shut-down ring to producers again. */
+  reopen(): void {
+    check(flox_ring_reopen(this.#handle.get("EventRing.reopen")), "EventRing.reopen");
+    Atomics.store(this.#signal, CLOSED, 0);
+  }
+
+  stats(): RingStats {
+    check(flox_ring_stats(this.#handle.get("EventRing.stats"), this.#stats), "EventRing.stats");
+    const s = this.#stats;
+    return { pending: Number(s[0]), drained: Number(s[1]), fullRejections: Number(s[2]), closed: s[3] !== 0n };
+  }
+
+  get closed(): boolean {
+    return this.#handle.closed;
+  }
+
+  /** Frees the ring. Idempotent. No producer (Worker) may use a ticket of this ring afterwards. */
+  close(): void {
+    if (!this.#handle.closed) {
+      Atomics.store(this.#signal, CLOSED, 1);
+      Atomics.notify(this.#signal, GENERATION);
+    }
+    this.#handle.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/** Options of RingProducer.fromTicket. */
+export interface RingProducerOptions {
+  /** Longest a blocking publish waits for room before throwing FloxError(FULL). Default 30000 ms. */
+  maxWaitMs?: number;
+  /** Longest single Atomics.wait between retries (the consumer normally wakes us sooner). Default 1 ms. */
+  backoffMs?: number;
+}
+
+// WorkerGlobalScope exists in Deno's workers; Bun's workers report isMainThread = false.
+const onMainThread = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === "undefined" &&
+  isMainThread;
+
+/**
+ * Publishes into a ring owned elsewhere (usually inside a Worker, from a RingTicket). The blocking
+ * publish* methods wait for room with Atomics.wait when the ring is full; the try* methods never wait.
+ * Throws FloxError(CLOSED) once the owner stopped the runner. Does not own the ring.
+ */
+export class RingProducer {
+  readonly #handle: NativeHandle;
+  readonly #signal: Int32Array;
+  readonly #maxWaitMs: number;
+  readonly #backoffMs: number;
+  /** Times a publish found the ring full and waited. */
+  waits = 0;
+
+  private constructor(handle: NativeHandle, signal: Int32Array, options: RingProducerOptions) {
+    this.#handle = handle;
+    this.#signal = signal;
+    this.#maxWaitMs = options.maxWaitMs ?? 30_000;
+    this.#backoffMs = options.backoffMs ?? 1;
+    if (!(this.#maxWaitMs >= 0) || !(this.#backoffMs > 0)) {
+      throw invalidArgument("RingProducer.fromTicket", "maxWaitMs must be >= 0 and backoffMs > 0");
+    }
+  }
+
+  /** Rebuilds a producer from a ticket received by postMessage (EventRing.ticket / Runner.producerTicket). */
+  static fromTicket(ticket: RingTicket, options: RingProducerOptions = {}): RingProducer {
+    if (
+      ticket === null || typeof ticket !== "object" || ticket.kind !== "flox.ring" ||
+      typeof ticket.address !== "bigint" || ticket.address === 0n || !(ticket.signal instanceof SharedArrayBuffer)
+    ) {
+      throw invalidArgument("RingProducer.fromTicket", "not a ring ticket (from runner.producerTicket())");
+    }
+    return new RingProducer(backend.handleFrom(ticket.address), new Int32Array(ticket.signal), options);
+  }
+
+  /** True once the owner shut the ring down (publishes throw CLOSED). */
+  get closed(): boolean {
+    return Atomics.load(this.#signal, CLOSED) === 1;
+  }
+
+  tryPublishTrade(symbol: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): boolean {
+    return tryTrade(this.#handle, "RingProducer.tryPublishTrade", symbol, price, qty, isBuy, tsNs);
+  }
+
+  /** Publishes a trade, waiting for room when the ring is full (Workers only; see class doc). */
+  publishTrade(symbol: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): void {
+    const op = "RingProducer.publishTrade";
+    let seen = Atomics.load(this.#signal, GENERATION);
+    if (tryTrade(this.#handle, op, symbol, price, qty, isBuy, tsNs)) return;
+    const started = performance.now();
+    for (;;) {
+      this.#wait(op, seen, started);
+      seen = Atomics.load(this.#signal, GENERATION);
+      if (tryTrade(this.#handle, op, symbol, price, qty, isBuy, tsNs)) return;
+    }
+  }
+
+  /** Publishes a book update, waiting for room when the ring is full. */
+  publishBook(
+    symbol: number,
+    bidPrices: Float64Array,
+    bidQtys: Float64Array,
+    askPrices: Float64Array,
+    askQtys: Float64Array,
+    tsNs: bigint,
+    snapshot = true,
+  ): void {
+    const op = "RingProducer.publishBook";
+    checkLevels(op, bidPrices, bidQtys, askPrices, askQtys);
+    let seen = Atomics.load(this.#signal, GENERATION);
+    if (tryBook(this.#handle, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) return;
+    const started = performance.now();
+    for (;;) {
+      this.#wait(op, seen, started);
+      seen = Atomics.load(this.#signal, GENERATION);
+      if (tryBook(this.#handle, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) return;
+    }
+  }
+
+  /** Publishes every row of the columns in order (one claim per free stretch), waiting for room as needed. */
+  publishTrades(cols: TradeColumnsIn): void {
+    const op = "RingProducer.publishTrades";
+    const n = checkColumns(op, cols);
+    let seen = Atomics.load(this.#signal, GENERATION);
+    let done = tryTrades(this.#handle, op, cols, 0, n);
+    const started = performance.now();
+    while (done < n) {
+      this.#wait(op, seen, started);
+      seen = Atomics.load(this.#signal, GENERATION);
+      done += tryTrades(this.#handle, op, cols, done, n);
+    }
+  }
+
+  // Waits until the consumer drained something since `seen`, or one backoff period.
+  #wait(op: string, seen: number, started: number): void {
+    if (onMainThread) {
+      throw new FloxError(
+        FloxStatus.FULL,
+        `${op}: the ring is full and this is the main thread, where the consumer runs; waiting here ` +
+          "would deadlock. Publish through Runner.onTrade/onBook* (they drain inline) or from a Worker.",
+      );
+    }
+    if (Atomics.load(this.#signal, CLOSED) === 1) return; // the retry throws CLOSED
+    if (performance.now() - started > this.#maxWaitMs) {
+      throw new FloxError(
+        FloxStatus.FULL,
+        `${op}: the ring stayed full for ${this.#maxWaitMs} ms; is the runner's event loop blocked?`,
+      );
+    }
+    this.waits++;
+    Atomics.wait(this.#signal, GENERATION, seen, this.#backoffMs);
+  }
+}
