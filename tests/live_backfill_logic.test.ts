@@ -120,8 +120,15 @@ describe("backfill (trades)", () => {
   test("bad arguments fail before anything is written", async () => {
     await withExchange({}, async (_fx, base, tapes) => {
       await assertRejects(() => backfill({ ...base, sinceMs: T0, untilMs: T0 }), FloxError, "--until");
-      await assertRejects(() => backfill({ ...base, symbol: "NOPE", sinceMs: T0, untilMs: T0 + HOUR }), FloxError, "NOPE");
-      await assertRejects(() => backfill({ ...base, exchange: "notanexchange", sinceMs: T0, untilMs: T0 + HOUR }), FloxError);
+      await assertRejects(
+        () => backfill({ ...base, symbol: "NOPE", sinceMs: T0, untilMs: T0 + HOUR }),
+        FloxError,
+        "NOPE",
+      );
+      await assertRejects(
+        () => backfill({ ...base, exchange: "notanexchange", sinceMs: T0, untilMs: T0 + HOUR }),
+        FloxError,
+      );
       await assertRejects(
         () => backfill({ ...base, source: "ohlcv", timeframe: "7m", sinceMs: T0, untilMs: T0 + HOUR }),
         FloxError,

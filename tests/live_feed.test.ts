@@ -57,13 +57,24 @@ describe("CcxtFeed over the fake exchange", () => {
           timeMs: T0 + i,
         });
         // Binance's m=true means the buyer was the maker, so the taker sold.
-        sentTrades.push({ symbolId, price: Number(t.price), qty: Number(t.qty), isBuy: !t.buyerIsMaker, tsNs: BigInt(T0 + i) * 1_000_000n });
+        sentTrades.push({
+          symbolId,
+          price: Number(t.price),
+          qty: Number(t.qty),
+          isBuy: !t.buyerIsMaker,
+          tsNs: BigInt(T0 + i) * 1_000_000n,
+        });
         await waitFor(() => sink.trades.length === sentTrades.length, `trade ${i}`);
 
         const bidPx = (i % 2 === 0 ? 99 : 9.9) - i / 100;
         fx.sendDepth(market, { bids: [[bidPx.toFixed(2), String(i + 1)]], asks: [], timeMs: T0 + 1000 + i });
         const b = fx.bookLevels(market);
-        expectedBooks.push({ symbolId, bids: levels(b.bids), asks: levels(b.asks), tsNs: BigInt(T0 + 1000 + i) * 1_000_000n });
+        expectedBooks.push({
+          symbolId,
+          bids: levels(b.bids),
+          asks: levels(b.asks),
+          tsNs: BigInt(T0 + 1000 + i) * 1_000_000n,
+        });
         await waitFor(() => sink.books.length === 2 + expectedBooks.length, `book update ${i}`);
       }
       await feed.stop();

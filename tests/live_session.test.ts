@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "@std/assert";
 import { FloxError } from "../mod.ts";
-import { recordTape, type RecordOptions } from "../lib/live/record_session.ts";
+import { type RecordOptions, recordTape } from "../lib/live/record_session.ts";
 import type { TapeRecorderLike } from "../lib/live/recorder_sink.ts";
 import { StatusLine } from "../lib/live/status_line.ts";
 import { FakeExchange } from "./support/fake_exchange.ts";
@@ -119,7 +119,12 @@ describe("recordTape", () => {
     const tapes = new MemoryTapes();
     const failing = (dir: string, o: Parameters<MemoryTapes["makeRecorder"]>[1]): TapeRecorderLike => {
       const r = tapes.makeRecorder(dir, o);
-      return { ...r, recordTrade: () => { throw new FloxError(7, "disk full"); } };
+      return {
+        ...r,
+        recordTrade: () => {
+          throw new FloxError(7, "disk full");
+        },
+      };
     };
     const { result, err } = await session({ makeRecorder: failing }, async (fx, _t, stop) => {
       await fx.waitForSubscriber("btcusdt@trade");

@@ -110,7 +110,9 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   if (!(options.untilMs > options.sinceMs)) {
     throw invalidArgument(
       "tape backfill",
-      `--until (${new Date(options.untilMs).toISOString()}) must be after --since (${new Date(options.sinceMs).toISOString()})`,
+      `--until (${new Date(options.untilMs).toISOString()}) must be after --since (${
+        new Date(options.sinceMs).toISOString()
+      })`,
     );
   }
   if (source !== "trades" && source !== "ohlcv") {
@@ -123,7 +125,10 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   try {
     const capability = source === "trades" ? "fetchTrades" : "fetchOHLCV";
     if (!ex.has[capability]) {
-      throw invalidArgument("tape backfill", `exchange "${ex.id}" has no ${capability} in ccxt; try --source ${source === "trades" ? "ohlcv" : "trades"}`);
+      throw invalidArgument(
+        "tape backfill",
+        `exchange "${ex.id}" has no ${capability} in ccxt; try --source ${source === "trades" ? "ohlcv" : "trades"}`,
+      );
     }
     let tfMs = 0;
     if (source === "ohlcv") {
@@ -161,7 +166,9 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
         startMs = source === "trades" ? lastMs : lastMs + tfMs;
         boundary.reset(lastMs);
         for (const r of existing.rowsAtLastTs) boundary.add(rowKey(r.priceRaw, r.qtyRaw, r.side));
-        notice(`${options.output} already has ${symbol} up to ${new Date(lastMs).toISOString()}; continuing from there`);
+        notice(
+          `${options.output} already has ${symbol} up to ${new Date(lastMs).toISOString()}; continuing from there`,
+        );
       }
     }
 

@@ -23,7 +23,13 @@ export interface RestExchange extends CcxtExchange {
   fetchTrades(symbol: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<
     { id?: string; timestamp?: number; price?: number; amount?: number; side?: string }[]
   >;
-  fetchOHLCV(symbol: string, timeframe?: string, since?: number, limit?: number, params?: Record<string, unknown>): Promise<
+  fetchOHLCV(
+    symbol: string,
+    timeframe?: string,
+    since?: number,
+    limit?: number,
+    params?: Record<string, unknown>,
+  ): Promise<
     number[][]
   >;
   timeframes?: Record<string, unknown>;

@@ -7,7 +7,10 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 export function parseDuration(text: string, what = "--duration"): number {
   const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*([smhd]?)\s*$/i.exec(text);
   if (!m) {
-    throw invalidArgument("parseDuration", `${what} "${text}" is not a duration (use a number with s, m, h or d: 30s, 15m, 1h, 2d)`);
+    throw invalidArgument(
+      "parseDuration",
+      `${what} "${text}" is not a duration (use a number with s, m, h or d: 30s, 15m, 1h, 2d)`,
+    );
   }
   const seconds = Number(m[1]) * UNIT_SECONDS[(m[2] || "s").toLowerCase()];
   if (!(seconds > 0) || !Number.isFinite(seconds)) {
@@ -36,7 +39,10 @@ export function parseTimestamp(text: string, what: string): number {
   const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(t) ? t + (t.length > 10 ? "Z" : "") : t;
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) {
-    throw invalidArgument("parseTimestamp", `${what} "${text}" is not a date (use ISO 8601 like 2026-04-01T00:00:00Z or epoch milliseconds)`);
+    throw invalidArgument(
+      "parseTimestamp",
+      `${what} "${text}" is not a date (use ISO 8601 like 2026-04-01T00:00:00Z or epoch milliseconds)`,
+    );
   }
   return ms;
 }

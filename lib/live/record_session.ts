@@ -263,7 +263,10 @@ function validate(o: RecordOptions): void {
   if (!o.output) throw invalidArgument("tape record", "--output is required");
   const ids = o.venues.map((v) => v.exchange);
   if (new Set(ids).size !== ids.length) {
-    throw invalidArgument("tape record", `exchange listed twice (${ids.join(", ")}); put all its symbols in one --venue`);
+    throw invalidArgument(
+      "tape record",
+      `exchange listed twice (${ids.join(", ")}); put all its symbols in one --venue`,
+    );
   }
   if (o.durationMs !== undefined && !(o.durationMs > 0)) throw invalidArgument("tape record", "--duration must be > 0");
   if (o.maxSegmentMb !== undefined && !(Number.isInteger(o.maxSegmentMb) && o.maxSegmentMb > 0)) {
@@ -328,7 +331,9 @@ export function formatSummary(r: RecordResult): string[] {
     lines.push(`    bytes written       : ${s.bytesWritten} (${formatBytes(s.bytesWritten)})`);
     lines.push(`    segments            : ${s.segmentsCreated}`);
     lines.push(`    write errors        : ${s.errors + f.sinkErrors}`);
-    lines.push(`    ignored messages    : ${f.malformed + f.feedErrors} (malformed ${f.malformed}, unparsable ${f.feedErrors})`);
+    lines.push(
+      `    ignored messages    : ${f.malformed + f.feedErrors} (malformed ${f.malformed}, unparsable ${f.feedErrors})`,
+    );
     if (f.tradesWithoutSide > 0) lines.push(`    trades without side : ${f.tradesWithoutSide} (recorded as buys)`);
     lines.push(`    reconnects          : ${f.reconnects}`);
     lines.push(
@@ -348,4 +353,3 @@ export function formatSummary(r: RecordResult): string[] {
 function totalGapMs(gaps: Gap[]): number {
   return gaps.reduce((t, g) => t + (g.endMs - g.startMs), 0);
 }
-

@@ -263,7 +263,16 @@ export class FakeExchange {
         const rows = all.filter((t) => t.timeMs >= start && t.timeMs <= end && t.id >= fromId).slice(0, limit);
         return send(
           200,
-          rows.map((t) => ({ a: t.id, p: t.price, q: t.qty, f: t.id, l: t.id, T: t.timeMs, m: t.buyerIsMaker, M: true })),
+          rows.map((t) => ({
+            a: t.id,
+            p: t.price,
+            q: t.qty,
+            f: t.id,
+            l: t.id,
+            T: t.timeMs,
+            m: t.buyerIsMaker,
+            M: true,
+          })),
         );
       }
       case "/api/v3/klines": {

@@ -22,7 +22,13 @@ export class MemoryTapes {
     const rows = this.trades.get(dir) ?? [];
     this.trades.set(dir, rows);
     this.meta.set(dir, { exchange: o.exchange, symbols: { ...(o.symbols ?? {}) } });
-    const stats: RecorderStats = { tradesWritten: 0, bookUpdatesWritten: 0, bytesWritten: 0, segmentsCreated: 1, errors: 0 };
+    const stats: RecorderStats = {
+      tradesWritten: 0,
+      bookUpdatesWritten: 0,
+      bytesWritten: 0,
+      segmentsCreated: 1,
+      errors: 0,
+    };
     return {
       recordTrade(symbol, price, qty, isBuy, tsNs) {
         rows.push({ tsNs, symbolId: symbol, price, qty, side: isBuy ? 0 : 1 });
@@ -55,7 +61,11 @@ export class MemoryTapes {
       exchange: m.exchange,
       symbols: m.symbols,
       lastTsNs: last,
-      rowsAtLastTs: rows.filter((r) => r.tsNs === last).map((r) => ({ priceRaw: toRaw(r.price), qtyRaw: toRaw(r.qty), side: r.side })),
+      rowsAtLastTs: rows.filter((r) => r.tsNs === last).map((r) => ({
+        priceRaw: toRaw(r.price),
+        qtyRaw: toRaw(r.qty),
+        side: r.side,
+      })),
     };
   };
 }
