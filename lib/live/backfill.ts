@@ -38,7 +38,7 @@ export interface BackfillOptions {
   ccxtConfig?: Record<string, unknown>;
   makeRecorder: (dir: string, options: RecorderFactoryOptions) => TapeRecorderLike;
   /** Reads what `dir` already holds for `symbolName`; null when `dir` is not a tape yet. */
-  readExisting: (dir: string, symbolName: string) => ExistingTape | null;
+  readExisting: (dir: string, symbolName: string) => ExistingTape | null | Promise<ExistingTape | null>;
   /** Called after every page: time covered so far and rows written. */
   onProgress?: (p: BackfillProgress) => void;
   onNotice?: (message: string) => void;
@@ -142,7 +142,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     }
     const symbol = resolveSymbol(ex.id, options.symbol, ex.markets);
 
-    const existing = options.readExisting(options.output, symbol);
+    const existing = await options.readExisting(options.output, symbol);
     if (existing?.exchange && existing.exchange !== ex.id) {
       throw invalidArgument(
         "tape backfill",
