@@ -194,7 +194,7 @@ export async function recordTape(options: RecordOptions): Promise<RecordResult> 
   const watchdog = setInterval(() => {
     if (venues.every((v) => !v.feed.running)) requestStop("every stream failed");
     if (status.enabled) status.update(statusText(venues, started, rateState));
-  }, status.enabled ? 1000 : 250);
+  }, status.enabled ? 500 : 250);
   options.onStarted?.();
 
   await stopped;
