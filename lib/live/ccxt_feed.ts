@@ -49,6 +49,8 @@ export interface FeedOptions {
   /** Reconnect backoff: first delay and cap, in milliseconds. */
   reconnectInitialMs?: number;
   reconnectMaxMs?: number;
+  /** How often events ccxt holds without a pending watch are written (ms, default 200). */
+  pumpIntervalMs?: number;
   /** Human-readable notices (reconnects, errors); defaults to stderr via console.error. */
   onNotice?: (message: string) => void;
 }
@@ -84,6 +86,7 @@ export class CcxtFeed {
     failedStreams: [],
   };
   private stopping = false;
+  private pumpTimer: ReturnType<typeof setInterval> | undefined;
   private loops: Promise<void>[] = [];
   private readonly lastTrade = new Map<string, CcxtTrade>();
   private readonly lastBookNonce = new Map<string, number | undefined>();
@@ -113,6 +116,7 @@ export class CcxtFeed {
   /** Starts one watch loop per symbol and channel. */
   start(): void {
     if (this.loops.length > 0) return;
+    this.pumpTimer = setInterval(() => this.pump(), this.options.pumpIntervalMs ?? 200);
     for (const s of this.symbols) {
       if (this.options.trades !== false) this.loops.push(this.tradeLoop(s));
       if (this.options.books !== false) this.loops.push(this.bookLoop(s));
@@ -135,6 +139,7 @@ export class CcxtFeed {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    if (this.pumpTimer !== undefined) clearInterval(this.pumpTimer);
     for (const wake of this.wakeups) wake();
     try {
       await this.exchange.close();
@@ -142,7 +147,7 @@ export class CcxtFeed {
       this.notice(`${this.exchange.id}: closing connections failed: ${errorText(e)}`);
     }
     await Promise.allSettled(this.loops);
-    this.drain();
+    this.pump();
     this.gaps.finish(Date.now());
   }
 
@@ -163,7 +168,7 @@ export class CcxtFeed {
     const stream = this.streamName(s, "book");
     await this.runStream(stream, async () => {
       const book = await this.exchange.watchOrderBook(s.symbol, this.options.bookDepth);
-      this.writeBook(s, book);
+      if (!this.alreadyWritten(s, book)) this.writeBook(s, book);
     });
   }
 
@@ -241,6 +246,12 @@ export class CcxtFeed {
     }
   }
 
+  /** True when this book state (same object, same sequence number) was written already by pump(). */
+  private alreadyWritten(s: FeedSymbol, book: CcxtOrderBook): boolean {
+    return book.nonce !== undefined && this.lastBookRef.get(s.symbol) === book &&
+      this.lastBookNonce.get(s.symbol) === book.nonce;
+  }
+
   private writeBook(s: FeedSymbol, book: CcxtOrderBook): void {
     this.lastBookRef.set(s.symbol, book);
     this.lastBookNonce.set(s.symbol, book.nonce);
@@ -277,17 +288,21 @@ export class CcxtFeed {
     }
   }
 
-  private drain(): void {
+  /**
+   * Writes what ccxt holds but has not handed out: trades appended to its cache and book changes
+   * made while no watch was pending (ccxt resolves a watch only on the next message, so without
+   * this a quiet market would leave the last events unwritten until more arrive). Runs on a timer
+   * while recording and once more at stop().
+   */
+  pump(): void {
     for (const s of this.symbols) {
       if (this.options.trades !== false) {
         this.takeNewTrades(s, undefined);
       }
       if (this.options.books !== false) {
         const book = this.exchange.orderbooks?.[s.symbol];
-        const seen = this.lastBookRef.has(s.symbol);
-        if (book && book.nonce !== undefined && (!seen || this.lastBookNonce.get(s.symbol) !== book.nonce)) {
-          this.writeBook(s, book);
-        }
+        // Only books with a sequence number: without one a change cannot be told from a repeat.
+        if (book && book.nonce !== undefined && !this.alreadyWritten(s, book)) this.writeBook(s, book);
       }
     }
   }
