@@ -22,3 +22,11 @@ export {
 } from "./lib/symbols.ts";
 export type { BookUpdate, Fill, OrderRequest, OrderType, Side, Signal, Trade } from "./lib/market.ts";
 export { Strategy, type StrategyHost, SymbolContext } from "./lib/strategy.ts";
+export { type MarketDataRecorder, Runner, type RunnerOptions } from "./lib/runner.ts";
+export {
+  RingProducer,
+  type RingProducerOptions,
+  type RingTicket,
+  type TradeColumnsIn as RingTradeColumns,
+} from "./lib/ring.ts";
+export { L2Book } from "./lib/l2_book.ts";
