@@ -7,6 +7,16 @@ export { libraryPath, version } from "./lib/version.ts";
 
 // Batch backtest engine
 // @@ENGINE@@
+export {
+  type BacktestResult,
+  type BacktestStats,
+  type BarColumns,
+  Engine,
+  type EngineOptions,
+  type TradeList,
+} from "./lib/engine.ts";
+export { makeSignals, packBars, type SignalColumns } from "./lib/signals.ts";
+export { type MetricOptions, metrics, type ReturnMetrics } from "./lib/metrics.ts";
 
 // Market-data tapes
 // @@TAPE@@

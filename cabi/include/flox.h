@@ -117,6 +117,237 @@ FLOX_API void flox_progress_reset(flox_progress *p);
 
 /* @@ENGINE@@ */
 
+/*
+ * Layouts (little-endian, pinned by _Static_assert in cabi/src/bars.c and signals.c, mirrored in
+ * lib/ffi/layout_engine.ts):
+ *   packed bar, 48 bytes:    ts_ns i64 @0, open_raw i64 @8, high_raw @16, low_raw @24, close_raw @32,
+ *                            volume_raw @40 (raw = round_half_away_from_zero(value * 1e8)).
+ *   packed signal, 32 bytes: ts_ns i64 @0, qty_raw i64 @8, price_raw i64 @16, side u8 @24 (0 buy,
+ *                            1 sell), type u8 @25 (0 market, 1 limit), 6 bytes of zero padding.
+ * Records are read with unaligned loads, so a buffer may start at any byte offset.
+ */
+#define FLOX_BAR_RECORD_SIZE 48
+#define FLOX_SIGNAL_RECORD_SIZE 32
+
+#define FLOX_SIDE_BUY 0
+#define FLOX_SIDE_SELL 1
+#define FLOX_ORDER_MARKET 0
+#define FLOX_ORDER_LIMIT 1
+
+/* Limit-order fill models (spec/engine.md section 3.4). */
+#define FLOX_LIMIT_CLOSE 0 /* buy fills when limit >= close, sell when limit <= close, at the close */
+#define FLOX_LIMIT_TOUCH 1 /* buy fills when low <= limit at min(limit, open); sell mirrored */
+
+/* Index of each value in the stats vector written by flox_engine_run / flox_engine_run_batch.
+ * Counts are stored as doubles (exact up to 2^53). */
+#define FLOX_STAT_NET_PNL 0
+#define FLOX_STAT_RETURN_PCT 1
+#define FLOX_STAT_REALIZED_PNL 2
+#define FLOX_STAT_UNREALIZED_PNL 3
+#define FLOX_STAT_TOTAL_FEES 4
+#define FLOX_STAT_TOTAL_TRADES 5
+#define FLOX_STAT_WINNING_TRADES 6
+#define FLOX_STAT_LOSING_TRADES 7
+#define FLOX_STAT_WIN_RATE 8
+#define FLOX_STAT_GROSS_PROFIT 9
+#define FLOX_STAT_GROSS_LOSS 10
+#define FLOX_STAT_PROFIT_FACTOR 11
+#define FLOX_STAT_MAX_DRAWDOWN 12
+#define FLOX_STAT_MAX_DRAWDOWN_PCT 13
+#define FLOX_STAT_SHARPE 14
+#define FLOX_STAT_SORTINO 15
+#define FLOX_STAT_CALMAR 16
+#define FLOX_STAT_UNFILLED_ORDERS 17
+#define FLOX_STAT_INITIAL_CAPITAL 18
+#define FLOX_STAT_FINAL_EQUITY 19
+#define FLOX_STAT_BARS 20
+#define FLOX_STAT_PERIODS_PER_YEAR 21
+#define FLOX_STAT_COUNT 22
+
+/* Index of each value written by flox_metrics_from_returns. */
+#define FLOX_METRIC_SHARPE 0
+#define FLOX_METRIC_SORTINO 1
+#define FLOX_METRIC_CALMAR 2
+#define FLOX_METRIC_MAX_DRAWDOWN 3     /* of the equity compounded from 1 by the returns */
+#define FLOX_METRIC_MAX_DRAWDOWN_PCT 4 /* percent, relative to the peak it fell from */
+#define FLOX_METRIC_TOTAL_RETURN 5     /* E_n / E_0 - 1 */
+#define FLOX_METRIC_ANNUAL_RETURN 6    /* (E_n / E_0)^(periodsPerYear / n) - 1; -1 when E_n <= 0 */
+#define FLOX_METRIC_MEAN 7             /* mean of the returns */
+#define FLOX_METRIC_STDEV 8            /* sample standard deviation (ddof = 1) */
+#define FLOX_METRIC_DOWNSIDE_DEV 9     /* sqrt(mean(min(r, 0)^2)), not annualised */
+#define FLOX_METRIC_COUNT 10
+
+/** A batch backtest engine: bar series per symbol, fill rules, and the last single run's trades. */
+typedef struct flox_engine flox_engine;
+
+/**
+ * Creates an engine.
+ * @param[in] initial_capital  equity before the first bar, > 0 and finite.
+ * @param[in] fee_rate         fraction of notional charged per fill, >= 0 and finite.
+ * @param[in] periods_per_year annualisation factor for sharpe/sortino/calmar; 0 = automatic
+ *                             (365.25 days / median bar interval of the series run against).
+ * @param[in] limit_model      FLOX_LIMIT_CLOSE or FLOX_LIMIT_TOUCH.
+ * @param[out] out             the new engine, freed by flox_engine_destroy.
+ * @return FLOX_OK, FLOX_E_INVALID_ARG (message names the option), FLOX_E_NOMEM.
+ */
+FLOX_API int32_t flox_engine_create(double initial_capital, double fee_rate, double periods_per_year,
+                                    int32_t limit_model, flox_engine **out);
+
+/** Frees the engine and everything it holds. NULL is a no-op. No call on it may be running. */
+FLOX_API void flox_engine_destroy(flox_engine *e);
+
+/**
+ * Loads (or replaces) the bar series of one symbol from columns; the values are copied.
+ * Timestamps are bar open times normalised per element by magnitude (|t| < 1e12 s, < 1e15 ms,
+ * < 1e18 us, else ns) and must be strictly increasing after normalisation. Prices must be finite
+ * and > 0, and high >= low. Volume is stored nowhere (the engine does not use it) and not checked.
+ * The median bar interval (for the automatic periodsPerYear) is computed here, once.
+ * @param[in] e       engine.
+ * @param[in] symbol  symbol id the series is stored under (any int32; the TS default is 1).
+ * @param[in] ts      n timestamps (s/ms/us/ns by magnitude).
+ * @param[in] open, high, low, close, volume  n values each.
+ * @param[in] n       number of bars, >= 1.
+ * @return FLOX_OK; FLOX_E_INVALID_ARG (n < 1, NULL, timestamp beyond the int64 ns range);
+ *         FLOX_E_UNSORTED (message names ts[i]); FLOX_E_BAD_PRICE (names the column and index);
+ *         FLOX_E_STATE (a batch is running on this engine); FLOX_E_NOMEM. On failure the engine
+ *         keeps what it held before.
+ * Threading: not concurrently with any other call on the same engine.
+ */
+FLOX_API int32_t flox_engine_load_bars_i64ts(flox_engine *e, int32_t symbol, const int64_t *ts, const double *open,
+                                             const double *high, const double *low, const double *close,
+                                             const double *volume, int64_t n);
+
+/**
+ * As flox_engine_load_bars_i64ts with float64 timestamps: each is scaled by its magnitude
+ * (s/ms/us/ns as above) and rounded like JavaScript's Math.round; non-finite values are
+ * FLOX_E_INVALID_ARG.
+ */
+FLOX_API int32_t flox_engine_load_bars_f64ts(flox_engine *e, int32_t symbol, const double *ts, const double *open,
+                                             const double *high, const double *low, const double *close,
+                                             const double *volume, int64_t n);
+
+/**
+ * Loads (or replaces) a symbol's series from n packed 48-byte bar records (layout above). ts_ns is
+ * taken as nanoseconds as is (not normalised); prices are raw / 1e8. Same checks and codes as
+ * flox_engine_load_bars_i64ts; bad prices are reported as e.g. "close[3] is -1".
+ */
+FLOX_API int32_t flox_engine_load_bars_packed(flox_engine *e, int32_t symbol, const uint8_t *records, int64_t n);
+
+/** Number of bars loaded for symbol, 0 when none (or e is NULL). */
+FLOX_API int64_t flox_engine_bar_count(const flox_engine *e, int32_t symbol);
+
+/**
+ * Packs columns into n 32-byte signal records (layout above), validating them.
+ * @param[in] ts        n timestamps, normalised by magnitude to ns (as for bars).
+ * @param[in] sides     n side bytes (0 buy, 1 sell).
+ * @param[in] qty       n quantities, finite and > 0; stored as round_half_away(q * 1e8), which must
+ *                      be >= 1 and fit int64.
+ * @param[in] prices    n limit prices, read only when has_prices != 0 (else every price is 0).
+ * @param[in] has_prices 0 or 1.
+ * @param[in] types     n order-type bytes, read only when has_types != 0 (else all market).
+ * @param[in] has_types 0 or 1.
+ * @param[in] n         number of signals, >= 0.
+ * @param[out] out      32 * n bytes.
+ * @param[in] out_len   size of out in bytes.
+ * @return FLOX_OK; FLOX_E_BAD_SIDE, FLOX_E_BAD_ORDER_TYPE, FLOX_E_BAD_QUANTITY, FLOX_E_MISSING_PRICE
+ *         (limit without a finite price > 0), FLOX_E_BAD_PRICE (a given price that is NaN/inf/<= 0 on
+ *         a limit order), FLOX_E_INVALID_ARG (timestamp out of range), FLOX_E_BUFFER_TOO_SMALL.
+ *         Messages name the column and index ("side[12] is 2; must be 0 (buy) or 1 (sell)").
+ *         On failure out is left unwritten. Prices of market orders are stored but never used.
+ */
+FLOX_API int32_t flox_make_signals(const int64_t *ts, const uint8_t *sides, const double *qty, const double *prices,
+                                   int32_t has_prices, const uint8_t *types, int32_t has_types, int64_t n,
+                                   uint8_t *out, int64_t out_len);
+
+/**
+ * As flox_make_signals with float64 timestamps (scaled by magnitude and rounded as Math.round).
+ */
+FLOX_API int32_t flox_make_signals_f64ts(const double *ts, const uint8_t *sides, const double *qty,
+                                         const double *prices, int32_t has_prices, const uint8_t *types,
+                                         int32_t has_types, int64_t n, uint8_t *out, int64_t out_len);
+
+/**
+ * Runs one backtest of packed signals against the symbol's bars (spec/engine.md sections 3 and 4).
+ * The signals are validated first (side, type, qty_raw > 0, limit price_raw > 0, total quantity
+ * within int64) and read in place; they need not be sorted (a stable sort by ts is applied).
+ * @param[in] e           engine.
+ * @param[in] symbol      symbol whose bars to run against.
+ * @param[in] signals     n_signals packed 32-byte records.
+ * @param[in] n_signals   >= 0.
+ * @param[out] stats_out  FLOX_STAT_COUNT doubles (indices FLOX_STAT_*).
+ * @param[in] want_equity 0 or 1: write E_1..E_n into equity_out.
+ * @param[out] equity_out bars doubles when want_equity (else not touched).
+ * @param[in] equity_cap  capacity of equity_out in doubles.
+ * @return FLOX_OK; FLOX_E_NO_DATA (no bars for symbol); FLOX_E_BAD_SIDE / BAD_ORDER_TYPE /
+ *         BAD_QUANTITY / MISSING_PRICE (limit price 0) / BAD_PRICE (limit price < 0), with the record
+ *         index ("side[12] is 2; ..."); FLOX_E_BUFFER_TOO_SMALL (equity_cap < bars);
+ *         FLOX_E_INVALID_ARG; FLOX_E_NOMEM. On failure nothing is written and the previous
+ *         run's trades are kept.
+ * The run's trades (closing events) replace the engine's previous trade list, readable with
+ * flox_engine_trade_count / flox_engine_copy_trades until the next successful run.
+ * Threading: one single run at a time per engine; may overlap a running batch on the same engine.
+ */
+FLOX_API int32_t flox_engine_run(flox_engine *e, int32_t symbol, const uint8_t *signals, int64_t n_signals,
+                                 double *stats_out, int32_t want_equity, double *equity_out, int64_t equity_cap);
+
+/** Number of trades recorded by the last successful flox_engine_run on e (0 before any). */
+FLOX_API int64_t flox_engine_trade_count(const flox_engine *e);
+
+/**
+ * Copies the last run's trades into columnar caller arrays, each of at least cap elements.
+ * entry_ts/exit_ts: ns of the opening and closing bars; side: 0 long, 1 short (the closed position);
+ * qty: closed quantity; entry_price: average entry; exit_price: fill price; pnl: net of fee;
+ * fee: the trade's share of entry fees plus its share of the closing fill's fee.
+ * @return FLOX_OK, FLOX_E_BUFFER_TOO_SMALL (cap < count; nothing written), FLOX_E_INVALID_ARG.
+ */
+FLOX_API int32_t flox_engine_copy_trades(const flox_engine *e, int64_t *entry_ts, int64_t *exit_ts, uint8_t *side,
+                                         double *qty, double *entry_price, double *exit_price, double *pnl,
+                                         double *fee, int64_t cap);
+
+/**
+ * Runs n_sets independent backtests against the same bars on a pool of native threads.
+ * Signal sets are read in place from the caller's memory for the duration of the call: set i is
+ * signal_counts[i] packed records at address signal_addresses[i]. Every set is validated before
+ * any run starts; a bad set fails the call with "set 3: side[12] is 2; ...".
+ * @param[in] threads    >= 0; 0 = all online cores; clamped to n_sets.
+ * @param[out] stats_out n_sets * FLOX_STAT_COUNT doubles, set i at i * FLOX_STAT_COUNT (input order).
+ * @param[in,out] progress optional (NULL): total is set to n_sets and done advances by one per
+ *                       finished run; flox_progress_cancel from any thread stops the batch.
+ * @return FLOX_OK; the codes of flox_engine_run (message prefixed "set i: "); FLOX_E_CANCELLED
+ *         (stats_out partially written); FLOX_E_INVALID_ARG (threads < 0, NULL address, count < 0);
+ *         FLOX_E_NOMEM. The message of a failure is also kept in the engine
+ *         (flox_engine_batch_message), because a nonblocking caller may run this on another thread.
+ * Threading: may run on any thread and overlap single runs on the same engine; loading bars on the
+ * engine fails with FLOX_E_STATE while a batch runs, and the engine must not be destroyed.
+ */
+FLOX_API int32_t flox_engine_run_batch(flox_engine *e, int32_t symbol, const uint64_t *signal_addresses,
+                                       const int64_t *signal_counts, int64_t n_sets, int32_t threads,
+                                       double *stats_out, flox_progress *progress);
+
+/**
+ * Message of the last failed flox_engine_run_batch on e ("" when the last batch succeeded). Owned
+ * by the engine; valid until the next batch on it.
+ */
+FLOX_API const char *flox_engine_batch_message(const flox_engine *e);
+
+/**
+ * Metrics of a plain returns array with the formulas the engine uses (spec/engine.md section 4);
+ * equity is compounded from 1 by the returns (E_0 = 1).
+ * @param[in] returns          n finite returns (simple, per period).
+ * @param[in] n                >= 0 (n < 2 gives sharpe = sortino = 0).
+ * @param[in] periods_per_year > 0 and finite.
+ * @param[out] out             FLOX_METRIC_COUNT doubles (indices FLOX_METRIC_*).
+ * @return FLOX_OK; FLOX_E_INVALID_ARG (non-finite return "returns[3] is NaN", bad periods_per_year).
+ */
+FLOX_API int32_t flox_metrics_from_returns(const double *returns, int64_t n, double periods_per_year, double *out);
+
+/**
+ * Maximum drawdown of an equity series: out[0] = max_i (peak_i - E_i) in currency, out[1] the same
+ * relative to its peak in percent, with peak_i = max(E_0..E_i).
+ * @return FLOX_OK; FLOX_E_INVALID_ARG (non-finite equity[i], or equity[0] <= 0).
+ */
+FLOX_API int32_t flox_metrics_drawdown(const double *equity, int64_t n, double *out);
+
 /* ---------------------------------------------------------------------------------------------
  * Market-data tapes (.floxlog v1)
  * ------------------------------------------------------------------------------------------- */
