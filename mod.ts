@@ -32,6 +32,32 @@ export {
 } from "./lib/symbols.ts";
 export type { BookUpdate, Fill, OrderRequest, OrderType, Side, Signal, Trade } from "./lib/market.ts";
 export { Strategy, type StrategyHost, SymbolContext } from "./lib/strategy.ts";
+export { SMA } from "./lib/indicators/sma.ts";
+export { EMA } from "./lib/indicators/ema.ts";
+export { RMA } from "./lib/indicators/rma.ts";
+export { RSI } from "./lib/indicators/rsi.ts";
+export { ATR } from "./lib/indicators/atr.ts";
+export { MACD, type MacdValue } from "./lib/indicators/macd.ts";
+export { BollingerBands, type BollingerValue } from "./lib/indicators/bollinger.ts";
+export { Stochastic, type StochasticValue } from "./lib/indicators/stochastic.ts";
+export { RollingVWAP } from "./lib/indicators/vwap.ts";
+export {
+  type BollingerColumns,
+  type Column,
+  type HlcColumns,
+  indicators,
+  type MacdColumns,
+  type StochasticColumns,
+} from "./lib/indicators/batch.ts";
+export {
+  BacktestRunResult,
+  type BacktestRunStats,
+  type ExecutorOptions,
+  SimulatedExecutor,
+  type TradeList as BacktestTradeList,
+} from "./lib/executor.ts";
+export { BacktestRunner, type BacktestRunnerOptions, type TradeArrays } from "./lib/backtest_runner.ts";
+export { type CsvChunk, type CsvFormat, CsvTradeReader } from "./lib/csv_reader.ts";
 export { type MarketDataRecorder, Runner, type RunnerOptions } from "./lib/runner.ts";
 export {
   RingProducer,

@@ -360,6 +360,96 @@ FLOX_API int32_t flox_metrics_drawdown(const double *equity, int64_t n, double *
 
 /* @@STRATEGY@@ */
 
+/*
+ * Batch indicators. Each runs the same steps, in the same floating-point order, as the streaming
+ * class of the same name in lib/indicators/ (values are identical). Common contract:
+ *  - Inputs: n >= 0 finite float64 values (FLOX_E_BAD_PRICE naming the array and index otherwise);
+ *    periods >= 1 (FLOX_E_INVALID_ARG). With n == 0 the pointers may be NULL.
+ *  - Outputs: caller-owned arrays of n float64, NaN during warm-up. Nothing is written when the
+ *    call fails (inputs are checked first). Inputs and outputs may not overlap.
+ *  - FLOX_E_NOMEM when the window cannot be allocated. Thread-safe: no shared state.
+ */
+
+/** Simple moving average; out[i] is NaN for i < period - 1. Running sum re-summed every period values. */
+FLOX_API int32_t flox_ind_sma(const double *values, int64_t n, int32_t period, double *out);
+/** EMA, alpha = 2/(period+1), seeded with the SMA of the first period values; NaN for i < period - 1. */
+FLOX_API int32_t flox_ind_ema(const double *values, int64_t n, int32_t period, double *out);
+/** Wilder's RMA: seeded with the SMA of the first period values, then (rma*(period-1)+x)/period. */
+FLOX_API int32_t flox_ind_rma(const double *values, int64_t n, int32_t period, double *out);
+/** Wilder's RSI in [0, 100]; NaN for i < period (needs period changes). 100 when the average loss is 0. */
+FLOX_API int32_t flox_ind_rsi(const double *values, int64_t n, int32_t period, double *out);
+/**
+ * Wilder's ATR: RMA of the true range (high-low on the first bar); NaN for i < period - 1.
+ * FLOX_E_BAD_PRICE also when high[i] < low[i].
+ */
+FLOX_API int32_t flox_ind_atr(const double *high, const double *low, const double *close, int64_t n, int32_t period,
+                              double *out);
+/**
+ * MACD: macd_out = EMA(fast) - EMA(slow) from i = slow-1; signal_out = EMA(signal) of the macd line
+ * and histogram_out = macd - signal from i = slow+signal-2. FLOX_E_INVALID_ARG unless fast < slow.
+ */
+FLOX_API int32_t flox_ind_macd(const double *values, int64_t n, int32_t fast, int32_t slow, int32_t signal,
+                               double *macd_out, double *signal_out, double *histogram_out);
+/** Bollinger bands: window mean +- k * population std of the last period values (k finite, >= 0). */
+FLOX_API int32_t flox_ind_bollinger(const double *values, int64_t n, int32_t period, double k, double *upper,
+                                    double *middle, double *lower);
+/**
+ * Stochastic: k_out = 100*(close-LL)/(HH-LL) over k_period bars (50 when HH == LL) from i = k_period-1;
+ * d_out = SMA(d_period) of %K from i = k_period+d_period-2. FLOX_E_BAD_PRICE also when high < low.
+ */
+FLOX_API int32_t flox_ind_stochastic(const double *high, const double *low, const double *close, int64_t n,
+                                     int32_t k_period, int32_t d_period, double *k_out, double *d_out);
+/**
+ * Rolling VWAP of the last period (price, qty) pairs: sum(price*qty)/sum(qty), NaN when that volume
+ * is 0 and during warm-up. FLOX_E_BAD_QUANTITY unless every qty is finite and >= 0.
+ */
+FLOX_API int32_t flox_ind_vwap(const double *price, const double *qty, int64_t n, int32_t period, double *out);
+
+/*
+ * Event-driven backtests (BacktestRunner, lib/backtest_runner.ts). The per-event loop runs in
+ * TypeScript; C prepares columns in chunks (one call per chunk, never per event).
+ */
+
+/**
+ * Prepares a chunk of trades for the backtest loop: normalises each ts[i] by magnitude (s/ms/us/ns,
+ * spec section 1) into ts_out[i], checks it is not before the previous event (prev_ts for i = 0;
+ * pass INT64_MIN for none), checks price[i] finite > 0 and qty[i] finite >= 0, and writes
+ * t_out[i] = (double)(ts_out[i] - base). first_index is added to i in error messages.
+ * @return FLOX_OK, FLOX_E_UNSORTED, FLOX_E_BAD_PRICE, FLOX_E_BAD_QUANTITY, FLOX_E_INVALID_ARG; on
+ *         failure nothing is written. ts_out may be ts (in place). Thread-safe.
+ */
+FLOX_API int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, int64_t n,
+                                 int64_t first_index, int64_t base, int64_t prev_ts, int64_t *ts_out, double *t_out);
+
+/* CSV formats reported by flox_csv_format (detected from the first line; see cabi/src/csv.c). */
+#define FLOX_CSV_TRADES 1          /* header with timestamp, price, qty/amount, [side | is_buyer_maker] */
+#define FLOX_CSV_BINANCE_TRADES 2  /* Binance trades / aggTrades dump without a header */
+#define FLOX_CSV_BARS 3            /* header with timestamp and close (OHLCV): one trade per bar at the close */
+#define FLOX_CSV_BINANCE_KLINES 4  /* Binance klines without a header: one trade per bar at close, close time */
+
+typedef struct flox_csv_reader flox_csv_reader;
+
+/**
+ * Opens a CSV file of trades or bars and detects its format from the first non-blank line.
+ * @param[in] path NUL-terminated path. @param[out] out new reader, freed by flox_csv_destroy.
+ * @return FLOX_OK, FLOX_E_NOT_FOUND, FLOX_E_IO (path and errno text), FLOX_E_NO_DATA (empty file),
+ *         FLOX_E_FORMAT (unknown layout or header without the needed columns; names path and line).
+ */
+FLOX_API int32_t flox_csv_open(const char *path, flox_csv_reader **out);
+/** Closes the file and frees the reader. NULL is a no-op. */
+FLOX_API void flox_csv_destroy(flox_csv_reader *r);
+/** The detected format (FLOX_CSV_*), 0 for NULL. */
+FLOX_API int32_t flox_csv_format(const flox_csv_reader *r);
+/**
+ * Reads up to cap rows into caller-owned columns: ts_ns (normalised to ns), price, qty (0 for bars
+ * without volume), side (0 buy aggressor, 1 sell). *count gets the rows written; 0 at end of file.
+ * @return FLOX_OK, or for a bad row FLOX_E_PARSE / FLOX_E_BAD_PRICE / FLOX_E_BAD_QUANTITY /
+ *         FLOX_E_BAD_SIDE / FLOX_E_UNSORTED with "path:line: what" (1-based line numbers); FLOX_E_IO.
+ *         After an error the reader should be destroyed. One thread at a time per reader.
+ */
+FLOX_API int32_t flox_csv_read(flox_csv_reader *r, int64_t *ts_ns, double *price, double *qty, uint8_t *side,
+                               int64_t cap, int64_t *count);
+
 /* ----- ring buffer (the live runner's threaded mode; owner: runner) ------------------------------
  *
  * A bounded multi-producer, single-consumer queue of market events in native memory, Disruptor

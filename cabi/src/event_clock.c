@@ -1,0 +1,55 @@
+/* event_clock.c: turns a chunk of trade columns into what the TypeScript backtest loop reads:
+ * timestamps normalised to ns, checked non-decreasing, and float64 offsets from the run's clock base
+ * (so the per-event loop compares plain numbers instead of bigints). One call per chunk. */
+#include "flox.h"
+#include "error.h"
+
+#include <math.h>
+
+/* spec/engine.md section 1: |t| < 1e12 seconds, < 1e15 ms, < 1e18 us, else ns. */
+static int normalise_ts(int64_t t, int64_t *out) {
+  const int64_t a = t < 0 ? -t : t;
+  int64_t scale = 1;
+  if (a < 1000000000000LL) scale = 1000000000LL;
+  else if (a < 1000000000000000LL) scale = 1000000LL;
+  else if (a < 1000000000000000000LL) scale = 1000LL;
+  if (scale == 1) {
+    *out = t;
+    return 1;
+  }
+  return !__builtin_mul_overflow(t, scale, out);
+}
+
+int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, int64_t n, int64_t first_index,
+                        int64_t base, int64_t prev_ts, int64_t *ts_out, double *t_out) {
+  const char *op = "BacktestRunner";
+  if (n < 0) return flox_fail(FLOX_E_INVALID_ARG, "%s: length is %lld; must be >= 0", op, (long long)n);
+  if (n > 0 && (ts == NULL || price == NULL || qty == NULL || ts_out == NULL || t_out == NULL)) {
+    return flox_fail(FLOX_E_INVALID_ARG, "%s: a column is NULL", op);
+  }
+  /* Check everything before writing, so a failed call leaves the outputs untouched. */
+  int64_t prev = prev_ts;
+  for (int64_t i = 0; i < n; i++) {
+    const long long at = (long long)(first_index + i);
+    int64_t t;
+    if (!normalise_ts(ts[i], &t)) return flox_fail(FLOX_E_INVALID_ARG, "%s: tsNs[%lld] (%lld) overflows ns", op, at, (long long)ts[i]);
+    if (t < prev) {
+      return flox_fail(FLOX_E_UNSORTED, "%s: tsNs[%lld] (%lld ns) is before the previous event (%lld ns)", op, at,
+                       (long long)t, (long long)prev);
+    }
+    prev = t;
+    if (!(price[i] > 0 && price[i] < INFINITY)) {
+      return flox_fail(FLOX_E_BAD_PRICE, "%s: price[%lld] is %g; must be finite and > 0", op, at, price[i]);
+    }
+    if (!(qty[i] >= 0 && qty[i] < INFINITY)) {
+      return flox_fail(FLOX_E_BAD_QUANTITY, "%s: qty[%lld] is %g; must be finite and >= 0", op, at, qty[i]);
+    }
+  }
+  for (int64_t i = 0; i < n; i++) {
+    int64_t t;
+    normalise_ts(ts[i], &t);
+    ts_out[i] = t;
+    t_out[i] = (double)(t - base);
+  }
+  return FLOX_OK;
+}
