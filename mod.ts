@@ -58,7 +58,7 @@ export {
 } from "./lib/executor.ts";
 export { BacktestRunner, type BacktestRunnerOptions, type TradeArrays } from "./lib/backtest_runner.ts";
 export { type CsvChunk, type CsvFormat, CsvTradeReader } from "./lib/csv_reader.ts";
-export { type MarketDataRecorder, Runner, type RunnerOptions } from "./lib/runner.ts";
+export { type MarketDataRecorder, type PaperOptions, Runner, type RunnerOptions } from "./lib/runner.ts";
 export {
   RingProducer,
   type RingProducerOptions,

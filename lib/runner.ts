@@ -16,6 +16,7 @@ import { setImmediate } from "node:timers";
 import { FloxError, invalidArgument } from "./errors.ts";
 import { L2Book } from "./l2_book.ts";
 import type { BookUpdate, Fill, OrderRequest, Side, Signal, Trade } from "./market.ts";
+import { type BacktestRunResult, SimulatedExecutor } from "./executor.ts";
 import { EventRing, RingBatch, RingEventKind, type RingTicket } from "./ring.ts";
 import { FloxStatus } from "./status_codes.ts";
 import { type Strategy, type StrategyHost, SymbolContext } from "./strategy.ts";
@@ -35,8 +36,24 @@ export interface MarketDataRecorder {
   ): void;
 }
 
+/** Paper trading: the simulated executor of the backtests fills the signals against live data. */
+export interface PaperOptions {
+  /** Starting cash, quote currency, > 0. Default 10000. */
+  initialCapital?: number;
+  /** Fraction of notional charged per fill. Default 0. */
+  feeRate?: number;
+  /** Equity sampling interval of the paper account, ns of event time. Default 60 s. */
+  equityIntervalNs?: number | bigint;
+}
+
 /** Options of the Runner. */
 export interface RunnerOptions {
+  /**
+   * Paper mode: signals still go to onSignal, and the simulated executor (the one BacktestRunner
+   * uses) fills them against the incoming trades and books, so ctx carries positions without any
+   * onFill call. `true` uses the defaults of PaperOptions. Default: off (live; report fills).
+   */
+  paper?: boolean | PaperOptions;
   /** Queue market data in a native ring and dispatch it in batches on the event loop. Default false. */
   threaded?: boolean;
   /** Threaded: ring capacity in 64-byte slots, a power of two. Default 65536 (4 MiB). */
@@ -100,6 +117,8 @@ export class Runner implements StrategyHost {
   #recorder: MarketDataRecorder | null = null;
   readonly #trade = new TradeEvent();
   readonly #book = new BookEvent();
+  readonly #paper: SimulatedExecutor | null = null;
+  #paperResult: BacktestRunResult | null = null;
 
   // Threaded mode.
   readonly #ring: EventRing | null = null;
@@ -129,6 +148,16 @@ export class Runner implements StrategyHost {
     this.#idlePollMs = options.idlePollMs ?? 1;
     if (!(this.#idlePollMs >= 0 && this.#idlePollMs < 60_000)) {
       throw invalidArgument(op, `idlePollMs is ${options.idlePollMs}; must be in [0, 60000)`);
+    }
+    if (options.paper !== undefined && options.paper !== false) {
+      const p: PaperOptions = options.paper === true ? {} : options.paper;
+      if (p === null || typeof p !== "object") throw invalidArgument(op, "options.paper must be true or PaperOptions");
+      this.#paper = new SimulatedExecutor({
+        initialCapital: p.initialCapital ?? 10_000,
+        feeRate: p.feeRate ?? 0,
+        equityIntervalNs: p.equityIntervalNs,
+        onSignal,
+      });
     }
     if (options.threaded) {
       const batchSize = options.batchSize ?? 4096;
@@ -188,6 +217,20 @@ export class Runner implements StrategyHost {
     if (this.#state === "running" || this.#state === "stopping") {
       throw new FloxError(FloxStatus.STATE, `${op}: already running`);
     }
+    if (this.#paper !== null) {
+      // The executor hosts the strategies: it attaches them, calls onStart and, per event, fills
+      // resting orders before it calls them. Each start is a fresh paper account.
+      this.#paperResult = null;
+      this.#state = "running";
+      try {
+        this.#paper.start(this.#strategies);
+      } catch (e) {
+        this.#state = "stopped";
+        throw e;
+      }
+      this.#ring?.reopen();
+      return;
+    }
     const attached: Strategy[] = [];
     try {
       for (const s of this.#strategies) {
@@ -224,6 +267,14 @@ export class Runner implements StrategyHost {
       }
     }
     this.#state = "stopping";
+    if (this.#paper !== null) {
+      try {
+        this.#paperResult = this.#paper.finish(); // calls onStop and detaches
+      } finally {
+        this.#state = "stopped";
+      }
+      return;
+    }
     try {
       for (const s of this.#strategies) s.onStop?.();
     } finally {
@@ -236,6 +287,15 @@ export class Runner implements StrategyHost {
   flush(): void {
     if (this.#ring === null || this.#state !== "running") return;
     this.#consume(Infinity);
+  }
+
+  /**
+   * Paper mode: the paper account's statistics (the BacktestRunner's result shape: netPnl,
+   * returnPct, sharpe, maxDrawdownPct, fills, equityCurve(), trades(), ...) of the last session,
+   * available after stop(); null before, or when not in paper mode.
+   */
+  paperResult(): BacktestRunResult | null {
+    return this.#paperResult;
   }
 
   /**
@@ -307,6 +367,9 @@ export class Runner implements StrategyHost {
     const op = "Runner.onFill";
     this.#usable(op);
     if (this.#state !== "running") throw new FloxError(FloxStatus.STATE, `${op}: the runner is not running`);
+    if (this.#paper !== null) {
+      throw new FloxError(FloxStatus.STATE, `${op}: in paper mode the simulated executor fills the orders itself`);
+    }
     const order = this.#orders.get(orderId);
     if (order === undefined) {
       throw new FloxError(FloxStatus.NOT_FOUND, `${op}: order ${orderId} was not sent by this runner's strategies`);
@@ -344,6 +407,7 @@ export class Runner implements StrategyHost {
 
   /** The context of a symbol (positions are per symbol, shared by the runner's strategies). */
   context(symbolId: number): SymbolContext {
+    if (this.#paper !== null && this.#state !== "idle") return this.#paper.context(symbolId);
     let ctx = this.#contexts[symbolId];
     if (ctx === undefined) {
       this.#registry.resolve(symbolId, "Runner.context");
@@ -457,6 +521,10 @@ export class Runner implements StrategyHost {
   #dispatchTrade(symbol: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): void {
     this.#recorder?.recordTrade(symbol, price, qty, isBuy, tsNs);
     this.#eventTsNs = tsNs;
+    if (this.#paper !== null) {
+      this.#paper.onTrade(symbol, price, qty, isBuy, tsNs);
+      return;
+    }
     const subs = this.#bySymbol[symbol];
     const ctx = this.#contexts[symbol] ?? this.context(symbol);
     ctx.lastTradePrice = price;
@@ -481,6 +549,11 @@ export class Runner implements StrategyHost {
   ): void {
     this.#recorder?.recordBook(symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, { snapshot });
     this.#eventTsNs = tsNs;
+    if (this.#paper !== null) {
+      const u = this.#fillBookEvent(symbol, snapshot, bidPrices, bidQtys, askPrices, askQtys, tsNs);
+      this.#paper.onBook(u);
+      return;
+    }
     const book = this.#books[symbol] ??= new L2Book();
     if (snapshot) book.applySnapshot(bidPrices, bidQtys, askPrices, askQtys);
     else book.applyDelta(bidPrices, bidQtys, askPrices, askQtys);
@@ -489,6 +562,19 @@ export class Runner implements StrategyHost {
     ctx.bestAsk = book.bestAsk;
     const subs = this.#bySymbol[symbol];
     if (subs === undefined) return;
+    const b = this.#fillBookEvent(symbol, snapshot, bidPrices, bidQtys, askPrices, askQtys, tsNs);
+    for (let i = 0; i < subs.length; i++) subs[i].onBookUpdate?.(ctx, b);
+  }
+
+  #fillBookEvent(
+    symbol: number,
+    snapshot: boolean,
+    bidPrices: Float64Array,
+    bidQtys: Float64Array,
+    askPrices: Float64Array,
+    askQtys: Float64Array,
+    tsNs: bigint,
+  ): BookEvent {
     const b = this.#book;
     b.symbol = symbol;
     b.tsNs = tsNs;
@@ -497,7 +583,7 @@ export class Runner implements StrategyHost {
     b.bidQtys = bidQtys;
     b.askPrices = askPrices;
     b.askQtys = askQtys;
-    for (let i = 0; i < subs.length; i++) subs[i].onBookUpdate?.(ctx, b);
+    return b;
   }
 
   #deliverFill(strategy: Strategy, fill: Fill): void {

@@ -18,17 +18,27 @@ class Sma {
   }
 }
 
-/** The seed's SMA cross: buy when the fast average crosses above the slow one, close below. */
+/**
+ * The seed's SMA cross: buy when the fast average crosses above the slow one, close below. Its
+ * averages restart in onStart, so one object can run several sessions (live, then a backtest).
+ */
 export class SmaCross extends Strategy {
   fast: Sma;
   slow: Sma;
   readonly qty: number;
+  readonly periods: [number, number];
   fills: Fill[] = [];
   constructor(symbols: readonly (number | { id: number })[], fast = 10, slow = 30, qty = 0.01) {
     super(symbols.map((s) => typeof s === "number" ? s : s.id));
+    this.periods = [fast, slow];
     this.fast = new Sma(fast);
     this.slow = new Sma(slow);
     this.qty = qty;
+  }
+  override onStart(): void {
+    this.fast = new Sma(this.periods[0]);
+    this.slow = new Sma(this.periods[1]);
+    this.fills = [];
   }
   override onTrade(ctx: SymbolContext, trade: Trade): void {
     const f = this.fast.update(trade.price), s = this.slow.update(trade.price);
@@ -39,6 +49,13 @@ export class SmaCross extends Strategy {
   override onFill(_ctx: SymbolContext, fill: Fill): void {
     this.fills.push({ ...fill });
   }
+}
+
+/** A deterministic price path with several SMA crosses (a slow wave plus a faster wobble). */
+export function wavyPrices(n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.round((100 + 5 * Math.sin(i / 40) + 0.7 * Math.sin(i / 3.3)) * 100) / 100;
+  return out;
 }
 
 /** Records what it is given (copies: the runner reuses event objects). */
