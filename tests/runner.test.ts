@@ -3,7 +3,18 @@
 // producers publishing millions of events), recording what the runner receives.
 import { describe, test } from "node:test";
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { BacktestRunner, FloxError, Runner, type Signal, SymbolRegistry } from "../mod.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  BacktestRunner,
+  FloxError,
+  makeRecorderHook,
+  readTrades,
+  Runner,
+  type Signal,
+  SymbolRegistry,
+} from "../mod.ts";
 import { OrderChecker, Recorder, SmaCross, wavyPrices } from "./support/strategies.ts";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -397,5 +408,45 @@ describe("Runner, paper mode", () => {
     assertEquals(backtest, live);
     assertEquals(result.fills, runner.paperResult()!.fills);
     assertEquals(result.netPnl, runner.paperResult()!.netPnl);
+  });
+
+  test("a live session recorded to a tape through the Runner backtests to the same signals in the same order", async () => {
+    const { registry, btc, signals, onSignal } = setup();
+    const dir = mkdtempSync(join(tmpdir(), "flox-runner-tape-"));
+    const label = (s: Signal) =>
+      `${s.orderId} ${s.action} ${s.side} ${s.orderType} ${s.quantity} ${s.reduceOnly} ${s.tsNs}`;
+    try {
+      const sma = new SmaCross([btc], 10, 30, 0.25);
+      const recorder = makeRecorderHook(dir, { symbols: { [btc.id]: btc.name }, exchange: "binance" });
+      const runner = new Runner(registry, onSignal, { threaded: true, paper: { feeRate: 0.0004 } });
+      runner.setMarketDataRecorder(recorder);
+      runner.addStrategy(sma);
+      runner.start();
+      const prices = wavyPrices(4000);
+      for (let i = 0; i < prices.length; i++) {
+        runner.onTrade(btc, prices[i], 0.5 + (i % 7) / 10, i % 4 !== 0, T0 + BigInt(i) * 100_000_000n);
+        if (i % 700 === 0) await tick();
+      }
+      runner.stop();
+      runner.close();
+      recorder.close();
+      assertEquals(recorder.stats().tradesWritten, prices.length);
+      const live = signals.map(label);
+      assert(live.length >= 4, `only ${live.length} live signals`);
+
+      const tape = readTrades(dir);
+      assertEquals(tape.length, prices.length);
+      const replayed: string[] = [];
+      const bt = new BacktestRunner(registry, {
+        initialCapital: 10_000,
+        feeRate: 0.0004,
+        onSignal: (s: Signal) => replayed.push(label(s)),
+      });
+      bt.setStrategy(sma);
+      bt.runTrades({ tsNs: tape.tsNs, price: tape.price, qty: tape.qty, side: tape.side, symbolId: tape.symbolId });
+      assertEquals(replayed, live);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
