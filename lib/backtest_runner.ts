@@ -32,6 +32,8 @@ export interface TradeArrays {
 
 const CHUNK = 65536;
 const INT64_MIN = -(2n ** 63n);
+/** Bun refuses null for a buffer parameter: an unread placeholder for "no kinds column". */
+const NO_KINDS = new Uint8Array(1);
 
 function normaliseTs(t: bigint): bigint {
   const a = t < 0n ? -t : t;
@@ -239,16 +241,27 @@ export class BacktestRunner {
     }
     const tsOut = this.#tsOut, t = this.#tOut;
     check(
-      lib.flox_bt_prepare(ts, price, qty, BigInt(n), BigInt(this.#index), this.#base, this.#prev, tsOut, t),
+      lib.flox_bt_prepare(
+        ts,
+        price,
+        qty,
+        NO_KINDS,
+        0,
+        BigInt(n),
+        BigInt(this.#index),
+        this.#base,
+        this.#prev,
+        tsOut,
+        t,
+      ),
       "BacktestRunner",
     );
     this.#prev = tsOut[n - 1];
     this.#index += n;
     exec.setTimestampSource(tsOut, 0);
     // The hot loop: one call per event, no allocation.
-    if (ids === null && side !== null) {
-      for (let i = 0; i < n; i++) exec.tradeAt(fixedSymbol, price[i], qty[i], side[i] === 0, t[i], i);
-    } else {
+    if (ids === null) exec.playTrades(fixedSymbol, tsOut, t, price, qty, side, n);
+    else {
       for (let i = 0; i < n; i++) {
         exec.tradeAt(ids === null ? fixedSymbol : ids[i], price[i], qty[i], side === null || side[i] === 0, t[i], i);
       }

@@ -190,6 +190,22 @@ describe("fill rules and accounting (hand-computed)", () => {
     assertEquals([r.orders, r.unfilledOrders], [1, 0]);
   });
 
+  test("cancelling a filled order is a no-op; an id never sent is NOT_FOUND", () => {
+    const bt = new flox.BacktestRunner(registry, { initialCapital: 1_000 });
+    const codes: string[] = [];
+    const s = new Scripted([btc], {
+      0: (s) => {
+        const id = s.marketBuy(1); // fills at once
+        assertEquals(s.cancelOrder(id), id);
+        codes.push(codeOf(() => s.cancelOrder(id + 5)));
+      },
+    });
+    bt.setStrategy(s);
+    bt.runTrades(trades([[0, 100]]));
+    assertEquals(s.fills.length, 1);
+    assertEquals(codes, ["NOT_FOUND"]);
+  });
+
   test("market orders sent before any price wait for the first print", () => {
     const bt = new flox.BacktestRunner(registry, { initialCapital: 1_000 });
     const s = new Scripted([btc], {}, (s) => s.marketBuy(1));

@@ -411,15 +411,19 @@ FLOX_API int32_t flox_ind_vwap(const double *price, const double *qty, int64_t n
  */
 
 /**
- * Prepares a chunk of trades for the backtest loop: normalises each ts[i] by magnitude (s/ms/us/ns,
+ * Prepares a chunk of events for the backtest loop: normalises each ts[i] by magnitude (s/ms/us/ns,
  * spec section 1) into ts_out[i], checks it is not before the previous event (prev_ts for i = 0;
- * pass INT64_MIN for none), checks price[i] finite > 0 and qty[i] finite >= 0, and writes
- * t_out[i] = (double)(ts_out[i] - base). first_index is added to i in error messages.
+ * pass INT64_MIN for none), checks price[i] finite > 0 and qty[i] finite >= 0 for trades, and
+ * writes t_out[i] = (double)(ts_out[i] - base). With has_kinds != 0, kinds[i] (tape event kinds:
+ * 1 trade, 2 book snapshot, 3 book delta) says which rows are trades; else every row is a trade
+ * (kinds is then not read but must be a valid pointer for Bun). first_index is added to i in
+ * error messages.
  * @return FLOX_OK, FLOX_E_UNSORTED, FLOX_E_BAD_PRICE, FLOX_E_BAD_QUANTITY, FLOX_E_INVALID_ARG; on
  *         failure nothing is written. ts_out may be ts (in place). Thread-safe.
  */
-FLOX_API int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, int64_t n,
-                                 int64_t first_index, int64_t base, int64_t prev_ts, int64_t *ts_out, double *t_out);
+FLOX_API int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, const uint8_t *kinds,
+                                 int32_t has_kinds, int64_t n, int64_t first_index, int64_t base, int64_t prev_ts,
+                                 int64_t *ts_out, double *t_out);
 
 /* CSV formats reported by flox_csv_format (detected from the first line; see cabi/src/csv.c). */
 #define FLOX_CSV_TRADES 1          /* header with timestamp, price, qty/amount, [side | is_buyer_maker] */

@@ -20,11 +20,12 @@ static int normalise_ts(int64_t t, int64_t *out) {
   return !__builtin_mul_overflow(t, scale, out);
 }
 
-int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, int64_t n, int64_t first_index,
-                        int64_t base, int64_t prev_ts, int64_t *ts_out, double *t_out) {
+int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, const uint8_t *kinds,
+                        int32_t has_kinds, int64_t n, int64_t first_index, int64_t base, int64_t prev_ts,
+                        int64_t *ts_out, double *t_out) {
   const char *op = "BacktestRunner";
   if (n < 0) return flox_fail(FLOX_E_INVALID_ARG, "%s: length is %lld; must be >= 0", op, (long long)n);
-  if (n > 0 && (ts == NULL || price == NULL || qty == NULL || ts_out == NULL || t_out == NULL)) {
+  if (n > 0 && (ts == NULL || price == NULL || qty == NULL || ts_out == NULL || t_out == NULL || (has_kinds && kinds == NULL))) {
     return flox_fail(FLOX_E_INVALID_ARG, "%s: a column is NULL", op);
   }
   /* Check everything before writing, so a failed call leaves the outputs untouched. */
@@ -38,6 +39,7 @@ int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qt
                        (long long)t, (long long)prev);
     }
     prev = t;
+    if (has_kinds && kinds[i] != 1) continue; /* book updates: their levels were checked by the tape reader */
     if (!(price[i] > 0 && price[i] < INFINITY)) {
       return flox_fail(FLOX_E_BAD_PRICE, "%s: price[%lld] is %g; must be finite and > 0", op, at, price[i]);
     }

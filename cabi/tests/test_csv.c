@@ -146,14 +146,16 @@ static void bt_prepare(void) {
   int64_t out[3];
   double off[3];
   const int64_t base = 1700000000000000000LL;
-  CHECK_STATUS(flox_bt_prepare(t, p, q, 3, 0, base, INT64_MIN, out, off), FLOX_OK);
+  CHECK_STATUS(flox_bt_prepare(t, p, q, NULL, 0, 3, 0, base, INT64_MIN, out, off), FLOX_OK);
   CHECK_EQ_INT(out[1], 1700000000500000000LL);
   CHECK(off[2] == 1e9);
-  CHECK_STATUS(flox_bt_prepare(t, p, q, 3, 10, base, 1800000000000000000LL, out, off), FLOX_E_UNSORTED);
+  CHECK_STATUS(flox_bt_prepare(t, p, q, NULL, 0, 3, 10, base, 1800000000000000000LL, out, off), FLOX_E_UNSORTED);
   CHECK(strstr(flox_last_error(), "tsNs[10]") != NULL);
   const double bad[3] = {1, 2, -3};
-  CHECK_STATUS(flox_bt_prepare(t, bad, q, 3, 0, base, INT64_MIN, out, off), FLOX_E_BAD_PRICE);
+  CHECK_STATUS(flox_bt_prepare(t, bad, q, NULL, 0, 3, 0, base, INT64_MIN, out, off), FLOX_E_BAD_PRICE);
   CHECK(strstr(flox_last_error(), "price[2]") != NULL);
+  const uint8_t kinds[3] = {1, 1, 2}; /* the bad row is a book update: not checked as a trade */
+  CHECK_STATUS(flox_bt_prepare(t, bad, q, kinds, 1, 3, 0, base, INT64_MIN, out, off), FLOX_OK);
 }
 
 static void indicators_basic(void) {
