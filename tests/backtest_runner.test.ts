@@ -492,3 +492,58 @@ describe("strategy lifecycle", () => {
     assertEquals(codeOf(() => s.marketBuy(1)), "STATE");
   });
 });
+
+describe("live path and batch path agree", () => {
+  test("SimulatedExecutor.onTrade per event and runTrades give the same signals, fills and stats", () => {
+    class SmaCross extends flox.Strategy {
+      fast = new flox.SMA(5);
+      slow = new flox.SMA(20);
+      override onStart(): void {
+        this.fast.reset();
+        this.slow.reset();
+      }
+      override onTrade(ctx: flox.SymbolContext, trade: flox.Trade): void {
+        const f = this.fast.update(trade.price), s = this.slow.update(trade.price);
+        if (f === null || s === null) return;
+        if (f > s && ctx.isFlat()) this.marketBuy(0.5);
+        else if (f < s && ctx.isLong()) this.closePosition();
+      }
+    }
+    const n = 5_000;
+    const d: flox.TradeArrays = {
+      tsNs: new BigInt64Array(n),
+      price: new Float64Array(n),
+      qty: new Float64Array(n),
+      side: new Uint8Array(n),
+    };
+    let p = 100;
+    for (let i = 0; i < n; i++) {
+      p += Math.sin(i / 37) * 0.3 + Math.cos(i / 5) * 0.2;
+      d.tsNs[i] = T0 + BigInt(i) * 7_000_000_000n; // 7 s apart: several trades per equity tick
+      d.price[i] = p;
+      d.qty[i] = 1;
+      d.side![i] = i % 2;
+    }
+    const batchSignals: flox.Signal[] = [], liveSignals: flox.Signal[] = [];
+    const bt = new flox.BacktestRunner(registry, {
+      feeRate: 0.001,
+      initialCapital: 1_000,
+      onSignal: (s) => batchSignals.push(s),
+    });
+    bt.setStrategy(new SmaCross([btc]));
+    const a = bt.runTrades(d);
+    const ex = new flox.SimulatedExecutor({
+      feeRate: 0.001,
+      initialCapital: 1_000,
+      onSignal: (s) => liveSignals.push(s),
+    });
+    ex.start([new SmaCross([btc])]);
+    for (let i = 0; i < n; i++) ex.onTrade(1, d.price[i], d.qty[i], d.side![i] === 0, d.tsNs[i]);
+    const b = ex.finish();
+    assert(batchSignals.length > 20, `only ${batchSignals.length} signals`);
+    assertEquals(liveSignals, batchSignals);
+    assertEquals(b.toJSON(), a.toJSON());
+    assertEquals([...b.equityCurve()], [...a.equityCurve()]);
+    assertEquals(b.trades(), a.trades());
+  });
+});
