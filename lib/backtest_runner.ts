@@ -130,7 +130,13 @@ export class BacktestRunner {
       }
     }
     if (side !== undefined) {
-      const bad = side.findIndex((s) => s > 1);
+      let bad = -1;
+      for (let i = 0; i < side.length; i++) {
+        if (side[i] > 1) {
+          bad = i;
+          break;
+        }
+      }
       if (bad >= 0) {
         throw invalidArgument(op, `side[${bad}] is ${side[bad]}; must be 0 (buy) or 1 (sell)`, FloxStatus.BAD_SIDE);
       }

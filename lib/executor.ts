@@ -593,7 +593,7 @@ export class SimulatedExecutor implements StrategyHost {
     const op = "SimulatedExecutor.submit";
     this.#requireRunning(op);
     const st = this.#states[o.symbol];
-    if (st === undefined || !st.strategies.includes(strategy)) {
+    if (st === undefined || (st.strategies[0] !== strategy && !st.strategies.includes(strategy))) {
       throw invalidArgument(op, `symbol ${o.symbol} is not traded by this strategy in this run`);
     }
     const units = Math.round(o.quantity * UNITS);
