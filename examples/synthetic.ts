@@ -150,26 +150,37 @@ export function smaCrossSignals(
   };
 }
 
+/** diff(log(close)): the per-bar log returns. */
+export function logReturns(close: ArrayLike<number>): Float64Array {
+  const returns = new Float64Array(Math.max(close.length - 1, 0));
+  for (let i = 1; i < close.length; i++) returns[i - 1] = Math.log(close[i]) - Math.log(close[i - 1]);
+  return returns;
+}
+
 /**
- * A permuted price path with the same first price and the same multiset of log returns:
- * shuffle diff(log(close)) (Fisher-Yates) and rebuild close[0] * exp(cumsum).
+ * A permuted price path with the same first price and the same multiset of log returns: shuffle
+ * the log returns (Fisher-Yates) and rebuild first * exp(cumsum). Pass `returns` from logReturns()
+ * to reuse them across permutations (they are copied, not modified).
  */
-export function permutedCloses(close: ArrayLike<number>, random: () => number): Float64Array {
+export function permutedCloses(
+  close: ArrayLike<number>,
+  random: () => number,
+  returns: Float64Array = logReturns(close),
+): Float64Array {
   const n = close.length;
-  const returns = new Float64Array(Math.max(n - 1, 0));
-  for (let i = 1; i < n; i++) returns[i - 1] = Math.log(close[i]) - Math.log(close[i - 1]);
-  for (let i = returns.length - 1; i > 0; i--) {
+  const shuffled = Float64Array.from(returns);
+  for (let i = shuffled.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    const t = returns[i];
-    returns[i] = returns[j];
-    returns[j] = t;
+    const t = shuffled[i];
+    shuffled[i] = shuffled[j];
+    shuffled[j] = t;
   }
   const out = new Float64Array(n);
   if (n === 0) return out;
   out[0] = close[0];
   let logPrice = Math.log(close[0]);
   for (let i = 1; i < n; i++) {
-    logPrice += returns[i - 1];
+    logPrice += shuffled[i - 1];
     out[i] = Math.exp(logPrice);
   }
   return out;

@@ -124,38 +124,39 @@ export function randomSignals(rng: Rng, bars: SyntheticBars, options: SignalSetO
   const types: number[] = [];
   let intended = 0; // position if every order filled, in asset units
 
+  // Timestamps first: mostly on or between bars, some before the first and after the last bar, and
+  // some equal to another signal's. Then sides and sizes are chosen in time order, so the tracked
+  // position is the one the orders really build (when they fill).
+  const slots: { ts: bigint; barIndex: number }[] = []; // barIndex: the bar a limit is priced against
   for (let k = 0; k < options.count; k++) {
-    // Timestamp: mostly on or between bars, some before the first and after the last bar, and some
-    // equal to the previous signal's.
-    let ts: bigint;
-    let barIndex: number; // the bar whose prices the limit is set against
     const where = rng.next();
     if (where < 0.05) {
-      ts = first - BigInt(rng.int(1, 3_600)) * 1_000_000_000n;
-      barIndex = 0;
+      slots.push({ ts: first - BigInt(rng.int(1, 3_600)) * 1_000_000_000n, barIndex: 0 });
     } else if (where < 0.1) {
-      ts = last + BigInt(rng.int(0, 3_600)) * 1_000_000_000n + 1n;
-      barIndex = n - 1;
-    } else if (where < 0.25 && times.length > 0) {
-      ts = times[times.length - 1];
-      barIndex = Math.max(0, Math.min(n - 1, rng.int(0, n - 1)));
+      // At least 1 ms after the last bar: never submitted.
+      slots.push({ ts: last + BigInt(rng.int(0, 3_600)) * 1_000_000_000n + 1_000_000n, barIndex: n - 1 });
+    } else if (where < 0.25 && slots.length > 0) {
+      slots.push({ ...rng.pick(slots) }); // equal timestamp
     } else {
-      barIndex = rng.int(0, n - 1);
+      const barIndex = rng.int(0, n - 1);
       const onBar = rng.chance(0.5);
-      ts = bars.timestamps[barIndex] + (onBar ? 0n : BigInt(rng.int(1, 59_999)) * 1_000_000n);
+      slots.push({ ts: bars.timestamps[barIndex] + (onBar ? 0n : BigInt(rng.int(1, 59_999)) * 1_000_000n), barIndex });
     }
+  }
+  slots.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
 
+  for (const { ts, barIndex } of slots) {
     // Side and quantity: exact close, flip, partial close, or a fresh random order.
     let side: number;
     let qty: number;
     const kind = rng.next();
-    if (intended !== 0 && kind < 0.2) {
+    if (intended !== 0 && kind < 0.3) {
       side = intended > 0 ? 1 : 0;
       qty = Math.abs(intended); // exact close
-    } else if (intended !== 0 && kind < 0.35) {
+    } else if (intended !== 0 && kind < 0.42) {
       side = intended > 0 ? 1 : 0;
       qty = Math.abs(intended) + randomQuantity(rng, options.lotSize); // flip
-    } else if (intended !== 0 && kind < 0.5) {
+    } else if (intended !== 0 && kind < 0.55) {
       side = intended > 0 ? 1 : 0;
       qty = roundQty(Math.abs(intended) * (0.1 + 0.8 * rng.next())); // partial close
     } else {
@@ -165,10 +166,12 @@ export function randomSignals(rng: Rng, bars: SyntheticBars, options: SignalSetO
     if (!(qty > 0)) qty = randomQuantity(rng, options.lotSize);
     intended = roundQty(intended + (side === 0 ? qty : -qty));
 
-    // Type and limit price: at, inside or outside the reference bar's range.
+    // Type and limit price: at, inside or outside the reference bar's range. Exact closes are mostly
+    // market orders so that the position really returns to flat.
     let type = 0;
     let price = 0;
-    if (rng.chance(options.limitChance)) {
+    const exactClose = intended === 0;
+    if (rng.chance(exactClose ? options.limitChance * 0.3 : options.limitChance)) {
       type = 1;
       const close = bars.close[barIndex];
       const placement = rng.next();
@@ -189,7 +192,7 @@ export function randomSignals(rng: Rng, bars: SyntheticBars, options: SignalSetO
   // Unsort a little: swap some neighbours (stable sort must restore time order, keeping ties in the
   // new input order).
   for (let k = 0; k + 1 < times.length; k++) {
-    if (!rng.chance(0.1)) continue;
+    if (!rng.chance(0.05)) continue;
     for (const column of [times, sides, quantities, prices, types] as unknown[][]) {
       const t = column[k];
       column[k] = column[k + 1];

@@ -86,6 +86,22 @@ export interface ReferenceResult extends ReferenceStats {
   /** E_1..E_n. */
   equityCurve: number[];
   trades: ReferenceTrade[];
+  /** How often each rule fired, so tests can show their random inputs exercise every rule. */
+  coverage: ReferenceCoverage;
+}
+
+export interface ReferenceCoverage {
+  marketFills: number;
+  limitFillsOnSubmit: number;
+  limitFillsFromRest: number;
+  opens: number;
+  adds: number;
+  partialCloses: number;
+  fullCloses: number;
+  flips: number;
+  signalsBeforeFirstBar: number;
+  signalsAfterLastBar: number;
+  equalTimestampSignals: number;
 }
 
 /** Names of every numeric stat, in the order of ENGINE-API.md. */
@@ -153,6 +169,7 @@ export interface BarColumnsInput {
 }
 
 function checkBars(bars: ReferenceBars): ReferenceBars {
+  if (bars.tsNs.length === 0) throw new ReferenceInputError("INVALID_ARG", "no bars: the columns are empty");
   for (let i = 1; i < bars.tsNs.length; i++) {
     if (bars.tsNs[i] <= bars.tsNs[i - 1]) {
       throw new ReferenceInputError("UNSORTED", `timestamps[${i}] is not after timestamps[${i - 1}]`);
@@ -216,6 +233,7 @@ export function decodeSignals(bytes: Uint8Array): ReferenceSignal[] {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const signals: ReferenceSignal[] = [];
+  let totalUnits = 0n;
   for (let i = 0; i * 32 < bytes.length; i++) {
     const offset = i * 32;
     const tsNs = view.getBigInt64(offset, true);
@@ -228,6 +246,11 @@ export function decodeSignals(bytes: Uint8Array): ReferenceSignal[] {
     if (qtyRaw <= 0n) throw new ReferenceInputError("BAD_QUANTITY", `quantity[${i}] is ${Number(qtyRaw) / 1e8}`);
     if (type === 1 && priceRaw === 0n) throw new ReferenceInputError("MISSING_PRICE", `price[${i}] is missing`);
     if (type === 1 && priceRaw < 0n) throw new ReferenceInputError("BAD_PRICE", `price[${i}] is negative`);
+    // The position is an int64 count of units: the whole buffer's quantity must fit.
+    totalUnits += qtyRaw;
+    if (totalUnits > 9_223_372_036_854_775_807n) {
+      throw new ReferenceInputError("BAD_QUANTITY", `quantity[${i}]: total beyond int64 units`);
+    }
     signals.push({ index: i, tsNs, qtyUnits: qtyRaw, price: Number(priceRaw) / 1e8, side, type });
   }
   return signals;
@@ -383,6 +406,19 @@ export function referenceRun(bars: ReferenceBars, signalBytes: Uint8Array, optio
   const trades: ReferenceTrade[] = [];
   const equityCurve: number[] = [];
   let resting: ReferenceSignal[] = []; // GTC limits, in submission order
+  const coverage: ReferenceCoverage = {
+    marketFills: 0,
+    limitFillsOnSubmit: 0,
+    limitFillsFromRest: 0,
+    opens: 0,
+    adds: 0,
+    partialCloses: 0,
+    fullCloses: 0,
+    flips: 0,
+    signalsBeforeFirstBar: n > 0 ? ordered.filter((s) => s.tsNs < bars.tsNs[0]).length : 0,
+    signalsAfterLastBar: n > 0 ? ordered.filter((s) => s.tsNs > bars.tsNs[n - 1]).length : 0,
+    equalTimestampSignals: ordered.filter((s, k) => k > 0 && s.tsNs === ordered[k - 1].tsNs).length,
+  };
 
   function fill(signal: ReferenceSignal, price: number, barIndex: number): void {
     const q = Number(signal.qtyUnits) / UNITS_PER_QTY;
@@ -397,6 +433,8 @@ export function referenceRun(bars: ReferenceBars, signalBytes: Uint8Array, optio
     const opening = positionUnits === 0n || (positionUnits > 0n) === (orderDir > 0n);
     if (opening) {
       if (positionUnits === 0n) entryTsNs = barTs;
+      if (positionUnits === 0n) coverage.opens++;
+      else coverage.adds++;
       const absPos = Number(absBig(positionUnits)) / UNITS_PER_QTY;
       avgEntry = (avgEntry * absPos + price * q) / (absPos + q);
       entryFeePool += fee; // the whole fill opens
@@ -426,6 +464,9 @@ export function referenceRun(bars: ReferenceBars, signalBytes: Uint8Array, optio
     });
     positionUnits += orderDir * signal.qtyUnits;
     const remainderUnits = signal.qtyUnits - closedUnits;
+    if (remainderUnits > 0n) coverage.flips++;
+    else if (positionUnits === 0n) coverage.fullCloses++;
+    else coverage.partialCloses++;
     if (remainderUnits > 0n) {
       // Flip: the remainder opens a new position at this fill's price.
       const remainder = q - c;
@@ -444,8 +485,12 @@ export function referenceRun(bars: ReferenceBars, signalBytes: Uint8Array, optio
     const stillResting: ReferenceSignal[] = [];
     for (const order of resting) {
       const { fills, price } = limitFill(order, bars, i, model);
-      if (fills) fill(order, price, i);
-      else stillResting.push(order);
+      if (fills) {
+        fill(order, price, i);
+        coverage.limitFillsFromRest++;
+      } else {
+        stillResting.push(order);
+      }
     }
     resting = stillResting;
 
@@ -454,10 +499,15 @@ export function referenceRun(bars: ReferenceBars, signalBytes: Uint8Array, optio
       const signal = ordered[next++];
       if (signal.type === 0) {
         fill(signal, bars.close[i], i);
+        coverage.marketFills++;
       } else {
         const { fills, price } = limitFill(signal, bars, i, model);
-        if (fills) fill(signal, price, i);
-        else resting.push(signal); // GTC, retried from the next bar on
+        if (fills) {
+          fill(signal, price, i);
+          coverage.limitFillsOnSubmit++;
+        } else {
+          resting.push(signal); // GTC, retried from the next bar on
+        }
       }
     }
 
@@ -516,5 +566,6 @@ export function referenceRun(bars: ReferenceBars, signalBytes: Uint8Array, optio
     periodsPerYear,
     equityCurve,
     trades,
+    coverage,
   };
 }
