@@ -12,6 +12,10 @@ import { type BacktestRunResult, type ExecutorOptions, SimulatedExecutor } from 
 import type { Strategy } from "./strategy.ts";
 import type { SymbolLike, SymbolRegistry } from "./symbols.ts";
 import { CsvTradeReader } from "./csv_reader.ts";
+import { OwnedHandle } from "./ffi/handle.ts";
+import { allocEventColumns, type EventColumns, readerDestroy, readerReadEvents } from "./ffi/tape_native.ts";
+import { openReaderHandle } from "./tape/reader.ts";
+import { readTapeMetadata } from "./tape/metadata.ts";
 
 /** Options of BacktestRunner (see ExecutorOptions): feeRate, initialCapital, equityIntervalNs, onSignal. */
 export type BacktestRunnerOptions = ExecutorOptions;
@@ -31,6 +35,8 @@ export interface TradeArrays {
 }
 
 const CHUNK = 65536;
+/** Level room per tape chunk: enough for the largest book the format allows (2 x 65535 levels). */
+const TAPE_LEVELS = Math.max(131070, CHUNK * 4);
 const INT64_MIN = -(2n ** 63n);
 /** Bun refuses null for a buffer parameter: an unread placeholder for "no kinds column". */
 const NO_KINDS = new Uint8Array(1);
@@ -218,6 +224,54 @@ export class BacktestRunner {
     return this.#run(() => this.#playSource(source));
   }
 
+  /**
+   * Replays a recorded tape directory (trades and book updates, in recorded order). Symbol ids in
+   * the tape are registry ids; when the tape's metadata names its symbols, each name must match
+   * the registry's symbol of that id (INVALID_ARG otherwise).
+   */
+  runTape(dir: string): BacktestRunResult {
+    return this.#runTapes("BacktestRunner.runTape", [dir]);
+  }
+
+  /**
+   * Replays several tapes merged by event time (ties: the tape listed first), e.g. one tape per
+   * venue. Each tape keeps its own recorded order.
+   */
+  runTapes(dirs: readonly string[]): BacktestRunResult {
+    const op = "BacktestRunner.runTapes";
+    if (!Array.isArray(dirs) || dirs.length === 0) throw invalidArgument(op, "dirs must be a non-empty array of paths");
+    return this.#runTapes(op, dirs);
+  }
+
+  #runTapes(op: string, dirs: readonly string[]): BacktestRunResult {
+    this.#requireStrategy(op);
+    for (const [i, dir] of dirs.entries()) {
+      if (typeof dir !== "string" || dir === "") throw invalidArgument(op, `dirs[${i}] must be a non-empty path`);
+      this.#checkTapeSymbols(op, dir);
+    }
+    const sources: TapeSource[] = [];
+    try {
+      for (const dir of dirs) sources.push(new TapeSource(op, dir, this.#strategy!.symbols[0]));
+      return this.#run(() => sources.length === 1 ? this.#playSource(sources[0]) : this.#playMerged(sources));
+    } finally {
+      for (const s of sources) s.close();
+    }
+  }
+
+  #checkTapeSymbols(op: string, dir: string): void {
+    const names = readTapeMetadata(dir).symbolNames;
+    if (names === undefined) return;
+    for (const [id, name] of Object.entries(names)) {
+      const s = this.registry.get(Number(id));
+      if (s !== undefined && s.name.toUpperCase() !== name.toUpperCase()) {
+        throw invalidArgument(
+          op,
+          `${dir}: tape symbol ${id} is "${name}" but registry id ${id} is ${s}; register symbols in the recording's order`,
+        );
+      }
+    }
+  }
+
   #requireStrategy(op: string): Strategy {
     if (this.#running) {
       throw new FloxError(FloxStatus.STATE, `${op}: a run is already in progress (called from a callback?)`);
@@ -331,6 +385,46 @@ interface EventSource {
 }
 
 const KIND_TRADE = 1, KIND_SNAPSHOT = 2;
+
+/** Events of a tape, read in chunks through the native reader (bounded memory). */
+class TapeSource implements EventSource {
+  readonly tapeOrder = true;
+  readonly #op: string;
+  readonly #handle: OwnedHandle;
+  readonly #cols: EventColumns = allocEventColumns(CHUNK, TAPE_LEVELS);
+  readonly #chunk: EventChunk;
+
+  constructor(op: string, dir: string, readonly fixedSymbol: number) {
+    this.#op = op;
+    this.#handle = new OwnedHandle(openReaderHandle(op, dir, undefined, true), readerDestroy, `tape reader for ${dir}`);
+    const c = this.#cols;
+    this.#chunk = {
+      length: 0,
+      kind: c.kind,
+      tsNs: c.tsNs,
+      symbolId: c.symbolId,
+      price: c.price,
+      qty: c.qty,
+      side: c.side,
+      levelStart: c.levelStart,
+      bidCount: c.bidCount,
+      askCount: c.askCount,
+      levelPrice: c.levelPrice,
+      levelQty: c.levelQty,
+    };
+  }
+
+  next(): EventChunk | null {
+    const [events] = readerReadEvents(this.#op, this.#handle.get(this.#op), this.#cols);
+    if (events === 0) return null;
+    this.#chunk.length = events;
+    return this.#chunk;
+  }
+
+  close(): void {
+    this.#handle.close();
+  }
+}
 
 /** Per-source state: the prepared timestamps and clock of the current chunk, and the position in it. */
 class Cursor {
