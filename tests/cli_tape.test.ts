@@ -176,3 +176,12 @@ describe("flox tape diff", () => {
     assertStringIncludes(notDir.stderr, "is not a directory");
   });
 });
+
+describe("flox tape diff on a damaged tape", () => {
+  test("the verdict comes with a warning naming the damaged side", () => {
+    const r = runFlox(["tape", "diff", tapes.a, tapes.torn]);
+    assertEquals(r.status, 1);
+    assertStringIncludes(r.stderr, "first divergent index: 2");
+    assertStringIncludes(r.stderr, "warning: RIGHT is damaged");
+  });
+});

@@ -29,7 +29,7 @@ export const tapeDiffCommand: Command = {
       name: "max-mismatches",
       kind: "count",
       valueName: "K",
-      description: `Record at most K mismatching rows (default ${DEFAULT_MAX_MISMATCHES}); all are still counted`,
+      description: `Record at most K mismatching rows (default ${DEFAULT_MAX_MISMATCHES}, 0 = all); all are counted`,
     },
     { name: "json", kind: "flag", description: "Print the whole diff as JSON on stdout (exit codes unchanged)" },
   ],
@@ -57,21 +57,21 @@ export const tapeDiffCommand: Command = {
     } finally {
       progress.finish();
     }
-    // A damaged side may compare equal to a truncated copy: say so whatever the verdict.
-    for (const [side, count] of [["LEFT", diff.leftDamaged], ["RIGHT", diff.rightDamaged]] as const) {
-      if (count > 0) {
-        context.err.write(
-          `${context.name}: warning: ${side} has ${count} damaged segment(s); ` +
-            `'flox tape inspect' lists what was skipped\n`,
-        );
-      }
-    }
     if (args.flag("json")) {
       context.out.write(JSON.stringify(diff.toJSON(), jsonSafe, 2) + "\n");
     } else if (diff.equal) {
       context.out.write(`${context.name}: EQUAL (${formatCount(diff.leftCount)} trade(s) on each side)\n`);
     } else {
       context.err.write(divergenceReport(context.name, args.positionals[0], args.positionals[1], diff));
+    }
+    // A damaged side may compare equal to a truncated copy: say so whatever the verdict.
+    for (const [side, count] of [["LEFT", diff.leftDamaged], ["RIGHT", diff.rightDamaged]] as const) {
+      if (count > 0) {
+        context.err.write(
+          `${context.name}: warning: ${side} is damaged (${count} problem(s); unreadable data was skipped); ` +
+            `'flox tape inspect' lists them\n`,
+        );
+      }
     }
     return diff.equal ? ExitCode.OK : ExitCode.FAILED;
   },

@@ -239,7 +239,10 @@ export function readerSetFilter(
   toTsNs: bigint,
   symbols: Uint32Array,
 ): void {
-  check(flox_tape_reader_set_filter(h, fromTsNs, toTsNs, symbols.length ? symbols : EMPTY_U32, symbols.length), operation);
+  check(
+    flox_tape_reader_set_filter(h, fromTsNs, toTsNs, symbols.length ? symbols : EMPTY_U32, symbols.length),
+    operation,
+  );
 }
 
 export function readerRewind(operation: string, h: NativeHandle): void {

@@ -62,7 +62,11 @@ export function tapeDiff(
     const bits = Number(rows[at + 2]);
     mismatches.push({
       index: Number(rows[at]),
-      kind: kind === MismatchKind.FIELD ? "field" : kind === MismatchKind.MISSING_LEFT ? "missing_left" : "missing_right",
+      kind: kind === MismatchKind.FIELD
+        ? "field"
+        : kind === MismatchKind.MISSING_LEFT
+        ? "missing_left"
+        : "missing_right",
       left: rowAt(rows, at + 3),
       right: rowAt(rows, at + 9),
       fields: FIELD_NAMES.filter(([bit]) => bits & bit).map(([, name]) => name),
@@ -87,7 +91,12 @@ export function tapeDiff(
         left_count: result.leftCount,
         left_path: left,
         mismatch_count: result.mismatchCount,
-        mismatches: mismatches.map((m) => ({ index: m.index, kind: m.kind, left: rowJson(m.left), right: rowJson(m.right) })),
+        mismatches: mismatches.map((m) => ({
+          index: m.index,
+          kind: m.kind,
+          left: rowJson(m.left),
+          right: rowJson(m.right),
+        })),
         right_count: result.rightCount,
         right_path: right,
       };

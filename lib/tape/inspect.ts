@@ -1,5 +1,14 @@
 // inspectTape: counts, time range, symbols, segments and damage of a tape, from one full scan.
-import { readerDamage, readerDestroy, readerScan, readerSegments, ReaderStat, readerStats, readerSymbols, SegmentField } from "../ffi/tape_native.ts";
+import {
+  readerDamage,
+  readerDestroy,
+  readerScan,
+  readerSegments,
+  ReaderStat,
+  readerStats,
+  readerSymbols,
+  SegmentField,
+} from "../ffi/tape_native.ts";
 import { readTapeMetadata } from "./metadata.ts";
 import { openReaderHandle } from "./reader.ts";
 import type { ReadOptions, TapeInfo } from "./types.ts";

@@ -28,7 +28,12 @@ const DEFAULT_CHUNK = 65536;
 const MIN_LEVELS = 131070;
 
 /** @internal Opens a native reader with options applied; the caller owns the handle. */
-export function openReaderHandle(operation: string, dir: string, options: ReadOptions | undefined, allowEmpty = false): NativeHandle {
+export function openReaderHandle(
+  operation: string,
+  dir: string,
+  options: ReadOptions | undefined,
+  allowEmpty = false,
+): NativeHandle {
   pathArg(operation, "dir", dir);
   const o = readOptions(operation, options);
   const h = readerOpen(operation, dir, o.priceScale, o.qtyScale, allowEmpty ? TAPE_OPEN_ALLOW_EMPTY : 0);
@@ -45,7 +50,9 @@ export function openReaderHandle(operation: string, dir: string, options: ReadOp
 
 function chunkArg(operation: string, cap: number | undefined): number {
   const n = cap ?? DEFAULT_CHUNK;
-  if (!Number.isInteger(n) || n < 1 || n > 1 << 26) throw invalidArgument(operation, `chunk size must be 1..${1 << 26} (got ${n})`);
+  if (!Number.isInteger(n) || n < 1 || n > 1 << 26) {
+    throw invalidArgument(operation, `chunk size must be 1..${1 << 26} (got ${n})`);
+  }
   return n;
 }
 

@@ -133,10 +133,18 @@ export class TapeRecorder {
     checkFloat64(op, "askPrices", askPrices);
     checkFloat64(op, "askQtys", askQtys);
     if (bidPrices.length !== bidQtys.length) {
-      throw invalidArgument(op, `bidQtys has ${bidQtys.length} levels, bidPrices ${bidPrices.length}`, FloxStatus.LENGTH_MISMATCH);
+      throw invalidArgument(
+        op,
+        `bidQtys has ${bidQtys.length} levels, bidPrices ${bidPrices.length}`,
+        FloxStatus.LENGTH_MISMATCH,
+      );
     }
     if (askPrices.length !== askQtys.length) {
-      throw invalidArgument(op, `askQtys has ${askQtys.length} levels, askPrices ${askPrices.length}`, FloxStatus.LENGTH_MISMATCH);
+      throw invalidArgument(
+        op,
+        `askQtys has ${askQtys.length} levels, askPrices ${askPrices.length}`,
+        FloxStatus.LENGTH_MISMATCH,
+      );
     }
     const ts = tsArg(op, "tsNs", tsNs);
     writerBook(op, h, ts, symbolArg(op, symbol), bidPrices, bidQtys, askPrices, askQtys, options?.snapshot ?? true);

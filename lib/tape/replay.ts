@@ -32,7 +32,9 @@ export function replayTape(dir: string, handlers: ReplayHandlers): number {
   if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max >= 0))) {
     throw invalidArgument(op, `maxEvents must be an integer >= 0 (got ${String(h.maxEvents)})`);
   }
-  if (h.onTrade !== undefined && typeof h.onTrade !== "function") throw invalidArgument(op, "onTrade must be a function");
+  if (h.onTrade !== undefined && typeof h.onTrade !== "function") {
+    throw invalidArgument(op, "onTrade must be a function");
+  }
   if (h.onBook !== undefined && typeof h.onBook !== "function") throw invalidArgument(op, "onBook must be a function");
   const native = openReaderHandle(op, dir, h);
   let delivered = 0;
@@ -47,7 +49,7 @@ export function replayTape(dir: string, handlers: ReplayHandlers): number {
         const want = Math.min(CHUNK, max - delivered);
         const n = readerReadTrades(op, native, ts, sym, px, qty, side, want);
         if (n === 0) break;
-        if (onTrade) for (let i = 0; i < n; i++) onTrade(ts[i], sym[i], px[i], qty[i], side[i]);
+        if (onTrade) { for (let i = 0; i < n; i++) onTrade(ts[i], sym[i], px[i], qty[i], side[i]); }
         delivered += n;
         if (delivered >= max) break;
       }
@@ -99,7 +101,10 @@ export function readTrades(dir: string, options?: ReadOptions): TradeColumns {
     for (;;) {
       if (cap - n < CHUNK) {
         cap *= 2;
-        const grow = <T extends BigInt64Array | Uint32Array | Float64Array | Uint8Array>(a: T, make: (k: number) => T): T => {
+        const grow = <T extends BigInt64Array | Uint32Array | Float64Array | Uint8Array>(
+          a: T,
+          make: (k: number) => T,
+        ): T => {
           const b = make(cap);
           b.set(a as never);
           return b;

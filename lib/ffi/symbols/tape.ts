@@ -11,20 +11,32 @@ export const tapeSymbols = {
   flox_tape_writer_set_metadata: { parameters: ["pointer", "buffer", "buffer"], result: "i32" },
   // int32_t flox_tape_writer_add_symbol(flox_tape_writer *w, uint32_t symbol_id, const char *name, const char
   //   *base_asset, const char *quote_asset, int32_t price_precision, int32_t qty_precision);
-  flox_tape_writer_add_symbol: { parameters: ["pointer", "u32", "buffer", "buffer", "buffer", "i32", "i32"], result: "i32" },
+  flox_tape_writer_add_symbol: {
+    parameters: ["pointer", "u32", "buffer", "buffer", "buffer", "i32", "i32"],
+    result: "i32",
+  },
   // int32_t flox_tape_writer_trade(flox_tape_writer *w, int64_t ts_ns, uint32_t symbol_id, double price, double qty,
   //   int32_t side);
   flox_tape_writer_trade: { parameters: ["pointer", "i64", "u32", "f64", "f64", "i32"], result: "i32" },
   // int32_t flox_tape_writer_trades(flox_tape_writer *w, const int64_t *ts_ns, const uint32_t *symbol_id, const
   //   double *price, const double *qty, const uint8_t *side, int64_t count);
-  flox_tape_writer_trades: { parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer", "i64"], result: "i32" },
+  flox_tape_writer_trades: {
+    parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer", "i64"],
+    result: "i32",
+  },
   // int32_t flox_tape_writer_trades_raw(flox_tape_writer *w, const int64_t *ts_ns, const uint32_t *symbol_id, const
   //   int64_t *price_raw, const int64_t *qty_raw, const uint8_t *side, int64_t count);
-  flox_tape_writer_trades_raw: { parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer", "i64"], result: "i32" },
+  flox_tape_writer_trades_raw: {
+    parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer", "i64"],
+    result: "i32",
+  },
   // int32_t flox_tape_writer_book(flox_tape_writer *w, int64_t ts_ns, uint32_t symbol_id, const double *bid_price,
   //   const double *bid_qty, int32_t bid_count, const double *ask_price, const double *ask_qty, int32_t ask_count,
   //   int32_t is_snapshot);
-  flox_tape_writer_book: { parameters: ["pointer", "i64", "u32", "buffer", "buffer", "i32", "buffer", "buffer", "i32", "i32"], result: "i32" },
+  flox_tape_writer_book: {
+    parameters: ["pointer", "i64", "u32", "buffer", "buffer", "i32", "buffer", "buffer", "i32", "i32"],
+    result: "i32",
+  },
   // int32_t flox_tape_writer_flush(flox_tape_writer *w);
   flox_tape_writer_flush: { parameters: ["pointer"], result: "i32" },
   // int32_t flox_tape_writer_close(flox_tape_writer *w);
@@ -45,14 +57,39 @@ export const tapeSymbols = {
   flox_tape_reader_seek: { parameters: ["pointer", "i64"], result: "i32" },
   // int32_t flox_tape_reader_read_trades(flox_tape_reader *r, int64_t *ts_ns, uint32_t *symbol_id, double *price,
   //   double *qty, uint8_t *side, int32_t cap, int32_t *out_count);
-  flox_tape_reader_read_trades: { parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer", "i32", "buffer"], result: "i32" },
+  flox_tape_reader_read_trades: {
+    parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer", "i32", "buffer"],
+    result: "i32",
+  },
   // int32_t flox_tape_reader_read_trades_raw(flox_tape_reader *r, int64_t *ts_ns, uint32_t *symbol_id, int64_t
   //   *price_raw, int64_t *qty_raw, uint8_t *side, int32_t cap, int32_t *out_count);
-  flox_tape_reader_read_trades_raw: { parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer", "i32", "buffer"], result: "i32" },
+  flox_tape_reader_read_trades_raw: {
+    parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer", "i32", "buffer"],
+    result: "i32",
+  },
   // int32_t flox_tape_reader_read_events(flox_tape_reader *r, uint8_t *kind, int64_t *ts_ns, uint32_t *symbol_id,
   //   double *price, double *qty, uint8_t *side, uint32_t *level_start, uint32_t *bid_count, uint32_t *ask_count,
   //   int32_t event_cap, double *level_price, double *level_qty, int32_t level_cap, int32_t *out_counts);
-  flox_tape_reader_read_events: { parameters: ["pointer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "i32", "buffer", "buffer", "i32", "buffer"], result: "i32" },
+  flox_tape_reader_read_events: {
+    parameters: [
+      "pointer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "i32",
+      "buffer",
+    ],
+    result: "i32",
+  },
   // int32_t flox_tape_reader_scan(flox_tape_reader *r, flox_progress *progress);
   flox_tape_reader_scan: { parameters: ["pointer", "pointer"], result: "i32" },
   // int32_t flox_tape_reader_stats(const flox_tape_reader *r, int64_t *out, int32_t cap);
@@ -68,7 +105,10 @@ export const tapeSymbols = {
   flox_tape_reader_damage_count: { parameters: ["pointer"], result: "i32" },
   // int32_t flox_tape_reader_damage(const flox_tape_reader *r, int32_t i, char *segment, int32_t segment_cap, char
   //   *reason, int32_t reason_cap, int64_t *bytes_skipped);
-  flox_tape_reader_damage: { parameters: ["pointer", "i32", "buffer", "i32", "buffer", "i32", "buffer"], result: "i32" },
+  flox_tape_reader_damage: {
+    parameters: ["pointer", "i32", "buffer", "i32", "buffer", "i32", "buffer"],
+    result: "i32",
+  },
   // int32_t flox_tape_diff_run(const char *left, const char *right, int64_t ts_tolerance_ns, int32_t max_mismatches,
   //   flox_progress *progress, flox_tape_diff **out);
   flox_tape_diff_run: { parameters: ["buffer", "buffer", "i64", "i32", "pointer", "buffer"], result: "i32" },
