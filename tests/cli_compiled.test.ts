@@ -1,4 +1,5 @@
-// The single-file executable: `bun build --compile` with libflox.so embedded, run from a directory
+// The single-file executable: `bun build --compile` (through scripts/compile-cli.ts, as
+// scripts/build-cli.sh does) with libflox.so embedded, run from a directory
 // where no library can be found, on tapes written through the recorder. The one slow CLI test
 // (a few seconds: bundling and writing a ~100 MB executable).
 import { after, describe, test } from "node:test";
@@ -28,7 +29,7 @@ describe("single-file executable (bun build --compile)", () => {
     if (!existsSync(bun)) fail(`cannot build the executable: ${bun} is missing (run npm run build first)`);
     if (!existsSync(library)) fail(`cannot build the executable: ${library} is missing (run npm run build first)`);
     const exe = join(root, "flox");
-    const build = spawnSync(bun, ["build", "--compile", "bin/flox_compiled.ts", "--outfile", exe], {
+    const build = spawnSync(bun, ["scripts/compile-cli.ts", exe], {
       cwd: REPO_ROOT,
       encoding: "utf8",
     });
