@@ -59,6 +59,7 @@ describe("single-file executable (bun build --compile)", () => {
     const divergent = run(["tape", "diff", a, c]);
     assertEquals(divergent.status, 1, divergent.stderr);
     assertStringIncludes(divergent.stderr, "first divergent index: 2");
-    assertEquals(run(["tape", "diff", a]).status, 2);
+    const usage = run(["tape", "diff", a]);
+    assertEquals(usage.status, 2, `signal ${usage.signal}; stderr: ${usage.stderr}`);
   });
 });
