@@ -52,12 +52,9 @@ console.log(
 
 const bt = new flox.BacktestRunner(registry, { initialCapital: 10_000, feeRate: 0.0004 });
 bt.setStrategy(strategy); // the same object
-const trades = flox.readTrades(tape);
-const replay = bt.runTrades(
-  { tsNs: trades.tsNs, price: trades.price, qty: trades.qty, side: trades.side, symbolId: trades.symbolId },
-);
+const replay = bt.runTape(tape); // trades and books, in the order the runner dispatched them
 console.log(
-  `backtest of the tape's trades: ${replay.fills} fills, net pnl ${replay.netPnl.toFixed(2)} ` +
-    "(without the books, market orders fill at trade prices instead of across the spread)",
+  `backtest of the tape: ${replay.fills} fills, net pnl ${replay.netPnl.toFixed(2)} ` +
+    `(${replay.netPnl === live.netPnl ? "identical to" : "DIFFERENT from"} the live session)`,
 );
 rmSync(tape, { recursive: true, force: true });
