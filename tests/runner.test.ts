@@ -6,15 +6,7 @@ import { assert, assertEquals, assertThrows } from "@std/assert";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  BacktestRunner,
-  FloxError,
-  makeRecorderHook,
-  readTrades,
-  Runner,
-  type Signal,
-  SymbolRegistry,
-} from "../mod.ts";
+import { BacktestRunner, FloxError, makeRecorderHook, Runner, type Signal, SymbolRegistry } from "../mod.ts";
 import { OrderChecker, Recorder, SmaCross, wavyPrices } from "./support/strategies.ts";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
