@@ -12,9 +12,8 @@ import { type BacktestRunResult, type ExecutorOptions, SimulatedExecutor } from 
 import type { Strategy } from "./strategy.ts";
 import type { SymbolLike, SymbolRegistry } from "./symbols.ts";
 import { CsvTradeReader } from "./csv_reader.ts";
-import { OwnedHandle } from "./ffi/handle.ts";
-import { allocEventColumns, type EventColumns, readerDestroy, readerReadEvents } from "./ffi/tape_native.ts";
-import { openReaderHandle } from "./tape/reader.ts";
+import { createHandle, OwnedHandle } from "./ffi/handle.ts";
+import { allocEventColumns, type EventColumns } from "./ffi/tape_native.ts";
 import { readTapeMetadata } from "./tape/metadata.ts";
 
 /** Options of BacktestRunner (see ExecutorOptions): feeRate, initialCapital, equityIntervalNs, onSignal. */
@@ -35,8 +34,7 @@ export interface TradeArrays {
 }
 
 const CHUNK = 65536;
-/** Level room per tape chunk: enough for the largest book the format allows (2 x 65535 levels). */
-const TAPE_LEVELS = Math.max(131070, CHUNK * 4);
+const encoder = new TextEncoder();
 const INT64_MIN = -(2n ** 63n);
 /** Bun refuses null for a buffer parameter: an unread placeholder for "no kinds column". */
 const NO_KINDS = new Uint8Array(1);
@@ -252,7 +250,9 @@ export class BacktestRunner {
     const sources: TapeSource[] = [];
     try {
       for (const dir of dirs) sources.push(new TapeSource(op, dir, this.#strategy!.symbols[0]));
-      return this.#run(() => sources.length === 1 ? this.#playSource(sources[0]) : this.#playMerged(sources));
+      const result = this.#run(() => sources.length === 1 ? this.#playSource(sources[0]) : this.#playMerged(sources));
+      for (const src of sources) result.tapeDamage += src.damage();
+      return result;
     } finally {
       for (const s of sources) s.close();
     }
@@ -386,18 +386,23 @@ interface EventSource {
 
 const KIND_TRADE = 1, KIND_SNAPSHOT = 2;
 
-/** Events of a tape, read in chunks through the native reader (bounded memory). */
+/**
+ * Events of a tape, decoded ahead on a native thread (flox_event_feed) while the JavaScript loop
+ * replays the previous chunk; bounded memory (three chunks in flight).
+ */
 class TapeSource implements EventSource {
   readonly tapeOrder = true;
   readonly #op: string;
   readonly #handle: OwnedHandle;
-  readonly #cols: EventColumns = allocEventColumns(CHUNK, TAPE_LEVELS);
+  readonly #cols: EventColumns;
   readonly #chunk: EventChunk;
+  readonly #counts = new Int32Array(2);
 
-  constructor(op: string, dir: string, readonly fixedSymbol: number) {
+  constructor(op: string, readonly dir: string, readonly fixedSymbol: number) {
     this.#op = op;
-    this.#handle = new OwnedHandle(openReaderHandle(op, dir, undefined, true), readerDestroy, `tape reader for ${dir}`);
-    const c = this.#cols;
+    const raw = createHandle(op, (out) => lib.flox_event_feed_open(encoder.encode(dir + "\0"), CHUNK, out));
+    this.#handle = new OwnedHandle(raw, (h) => lib.flox_event_feed_destroy(h), `tape feed for ${dir}`);
+    const c = this.#cols = allocEventColumns(CHUNK, lib.flox_event_feed_level_cap(raw));
     this.#chunk = {
       length: 0,
       kind: c.kind,
@@ -415,10 +420,36 @@ class TapeSource implements EventSource {
   }
 
   next(): EventChunk | null {
-    const [events] = readerReadEvents(this.#op, this.#handle.get(this.#op), this.#cols);
+    const h = this.#handle.get(this.#op), c = this.#cols;
+    check(
+      lib.flox_event_feed_next(
+        h,
+        c.kind,
+        c.tsNs,
+        c.symbolId,
+        c.price,
+        c.qty,
+        c.side,
+        c.levelStart,
+        c.bidCount,
+        c.askCount,
+        c.kind.length,
+        c.levelPrice,
+        c.levelQty,
+        c.levelPrice.length,
+        this.#counts,
+      ),
+      this.#op,
+    );
+    const events = this.#counts[0];
     if (events === 0) return null;
     this.#chunk.length = events;
     return this.#chunk;
+  }
+
+  /** Damage reports (torn tails, CRC mismatches) met in the tape; valid once the end was read. */
+  damage(): number {
+    return Math.max(0, lib.flox_event_feed_damage_count(this.#handle.get(this.#op)));
   }
 
   close(): void {
