@@ -648,6 +648,9 @@ describe("runTape / runTapes", () => {
     assert(fromArrays.totalTrades > 10);
     assertEquals(fromTape.toJSON(), fromArrays.toJSON());
     assertEquals(fromTape.trades(), fromArrays.trades());
+    const direct = bt.runTape(tapeDir, { readAhead: false }); // decoded on the calling thread
+    assertEquals(direct.toJSON(), fromArrays.toJSON());
+    assertEquals(codeOf(() => bt.runTape(tapeDir, { readAhead: 1 as unknown as boolean })), "INVALID_ARG");
   });
 
   test("runTapes merges by timestamp; ties keep the order of the list", () => {
@@ -682,6 +685,8 @@ describe("runTape / runTapes", () => {
     const r = bt.runTape(t);
     assert(r.events >= 50 && r.events < 100, `${r.events} events`);
     assert(r.tapeDamage >= 1);
+    const direct = bt.runTape(t, { readAhead: false });
+    assertEquals([direct.events, direct.tapeDamage], [r.events, r.tapeDamage]);
   });
 
   test("tape symbol names must match the registry; bad paths are NOT_FOUND", () => {
