@@ -746,6 +746,42 @@ FLOX_API int32_t flox_bt_prepare(const int64_t *ts, const double *price, const d
                                  int32_t flags, int64_t n, int64_t first_index, int64_t base, int64_t prev_ts,
                                  int64_t *ts_out, double *t_out, int64_t *clock_out);
 
+/*
+ * Event feed: a tape reader that decodes ahead on a thread of its own (a ring of 3 chunks), so the
+ * backtest loop in JavaScript and the tape decoding overlap. Events come in tape order, exactly as
+ * flox_tape_reader_read_events delivers them (price and quantity scales from metadata.json).
+ */
+typedef struct flox_event_feed flox_event_feed;
+
+/**
+ * Opens the tape in `dir` (an empty directory is an empty tape) and starts its reading thread.
+ * @param[in] chunk_events events per chunk, 1..2^24. @param[out] out freed by flox_event_feed_destroy.
+ * @return FLOX_OK; the errors of flox_tape_reader_open (NOT_FOUND, INVALID_ARG, IO, naming the path);
+ *         FLOX_E_NOMEM.
+ */
+FLOX_API int32_t flox_event_feed_open(const char *dir, int32_t chunk_events, flox_event_feed **out);
+/** Stops the reading thread and frees everything. NULL is a no-op. Not concurrently with next. */
+FLOX_API void flox_event_feed_destroy(flox_event_feed *f);
+/** Levels a chunk may carry: the level_cap flox_event_feed_next needs (0 for NULL). */
+FLOX_API int32_t flox_event_feed_level_cap(const flox_event_feed *f);
+/**
+ * Copies the next decoded chunk into caller columns (layout of flox_tape_reader_read_events; caps
+ * must be at least chunk_events and flox_event_feed_level_cap), waiting for the thread if needed.
+ * out_counts[0] events (0 at the end of the tape), out_counts[1] levels.
+ * @return FLOX_OK; FLOX_E_BUFFER_TOO_SMALL (caps); the reader's error with its message once the
+ *         chunks read before it were delivered; FLOX_E_INVALID_ARG. One consumer thread at a time.
+ */
+FLOX_API int32_t flox_event_feed_next(flox_event_feed *f, uint8_t *kind, int64_t *ts_ns, uint32_t *symbol_id,
+                                      double *price, double *qty, uint8_t *side, uint32_t *level_start,
+                                      uint32_t *bid_count, uint32_t *ask_count, int32_t event_cap,
+                                      double *level_price, double *level_qty, int32_t level_cap,
+                                      int32_t *out_counts);
+/**
+ * Damage reports of the tape (torn tails, CRC mismatches: flox_tape_reader_damage_count) once the
+ * feed has delivered its end; -1 before that.
+ */
+FLOX_API int32_t flox_event_feed_damage_count(flox_event_feed *f);
+
 /* CSV formats reported by flox_csv_format (detected from the first line; see cabi/src/csv.c). */
 #define FLOX_CSV_TRADES 1          /* header with timestamp, price, qty/amount, [side | is_buyer_maker] */
 #define FLOX_CSV_BINANCE_TRADES 2  /* Binance trades / aggTrades dump without a header */
