@@ -235,6 +235,7 @@ describe("tape record into a real tape", () => {
   test("SIGKILL loses at most the last second: flushed trades survive a crash", async () => {
     const dir = tempDir();
     const fx = new FakeExchange();
+    fx.setBook("BTCUSDT", [["100.00", "1"]], [["101.00", "1"]]);
     await fx.start();
     const [cmd, ...prefix] = floxCommand();
     const child = spawn(cmd, [...prefix, "tape", "record", "binance", "BTCUSDT", "--output", dir], {
