@@ -13,7 +13,7 @@ import os from "node:os";
 import process from "node:process";
 import { Engine, packBars } from "../mod.ts";
 import { lib } from "../lib/ffi/load.ts";
-import { numberFlag, permutedSignalSets, strategySignals } from "../examples/permutation_test.ts";
+import { numberFlag, permutedSignalSetsParallel, strategySignals } from "../examples/permutation_test.ts";
 import { syntheticBars } from "../examples/synthetic.ts";
 import { barsFromColumns, barsFromPacked, referenceRun } from "../tests/support/reference_engine.ts";
 
@@ -71,7 +71,7 @@ const t0 = performance.now();
 const bars = syntheticBars({ count: BARS, seed: 42 });
 const packed = packBars(bars);
 const signals = strategySignals(bars.close, bars.timestamps, QUANTITY);
-const sets = permutedSignalSets(bars, SETS, 43, QUANTITY);
+const sets = await permutedSignalSetsParallel(bars, SETS, 43, QUANTITY);
 console.error(
   `  data: ${BARS} bars, ${signals.length / 32} strategy signals, ${SETS} permuted sets ` +
     `(${(sets.reduce((s, x) => s + x.length, 0) / 32 / SETS).toFixed(0)} signals each) in ` +
