@@ -38,18 +38,110 @@ int ts_normalize_f64(double t, int64_t *ns) {
   return 1;
 }
 
+typedef double v2d __attribute__((vector_size(16)));
+typedef int64_t v2i __attribute__((vector_size(16)));
+typedef uint64_t v2u __attribute__((vector_size(16)));
+
+/* Copies close into dst and returns 1 when every open/high/low/close is finite and > 0 and
+ * high >= low; branch-free, two lanes at a time, so the common (valid) case costs a copy. */
+FLOX_HOT static int prices_ok_copy(const double *open, const double *high, const double *low, const double *close,
+                          double *dst, int64_t n) {
+  const v2d zero = {0.0, 0.0}, max = {DBL_MAX, DBL_MAX};
+  v2i ok = {-1, -1};
+  int64_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    v2d o, h, l, c;
+    memcpy(&o, open + i, 16);
+    memcpy(&h, high + i, 16);
+    memcpy(&l, low + i, 16);
+    memcpy(&c, close + i, 16);
+    ok &= (o > zero) & (o <= max) & (h > zero) & (h <= max) & (l > zero) & (l <= max) & (c > zero) & (c <= max) &
+          (h >= l);
+    memcpy(dst + i, &c, 16);
+  }
+  int good = ok[0] == -1 && ok[1] == -1;
+  for (; i < n; i++) {
+    double o = open[i], h = high[i], l = low[i], c = close[i];
+    good &= (o > 0.0) & (o <= DBL_MAX) & (h > 0.0) & (h <= DBL_MAX) & (l > 0.0) & (l <= DBL_MAX) & (c > 0.0) &
+            (c <= DBL_MAX) & (h >= l);
+    dst[i] = c;
+  }
+  return good;
+}
+
+/* Fast path for int64 timestamps that are all positive, all in the unit of the first one, and small
+ * enough not to overflow when scaled: one branch-free range check, then a plain multiply (or a copy
+ * for ns). Returns 0 (nothing decided) otherwise; the per-element path then handles them. */
+FLOX_HOT static int ts_i64_fast(const int64_t *ts, int64_t *out, int64_t n) {
+  static const uint64_t lower[4] = {0, 1000000000000ULL, 1000000000000000ULL, 1000000000000000000ULL};
+  static const uint64_t upper[4] = {999999999999ULL, 999999999999999ULL, 999999999999999999ULL,
+                                    (uint64_t)INT64_MAX};
+  static const int64_t scale[4] = {1000000000, 1000000, 1000, 1};
+  if (n == 0 || ts[0] < 0) return 0;
+  int u = 0;
+  while (u < 3 && (uint64_t)ts[0] >= lower[u + 1]) u++;
+  uint64_t lo = lower[u], hi = upper[u];
+  if (hi > (uint64_t)INT64_MAX / (uint64_t)scale[u]) hi = (uint64_t)INT64_MAX / (uint64_t)scale[u];
+  const v2u lov = {lo, lo}, hiv = {hi, hi};
+  v2u in = {~0ULL, ~0ULL};
+  int64_t i = 0;
+  for (; i + 2 <= n; i += 2) {
+    v2u t;
+    memcpy(&t, ts + i, 16);
+    in &= (v2u)((t >= lov) & (t <= hiv));
+  }
+  int all = in[0] && in[1];
+  for (; i < n; i++) all &= (uint64_t)ts[i] >= lo && (uint64_t)ts[i] <= hi;
+  if (!all) return 0;
+  if (scale[u] == 1) {
+    memcpy(out, ts, (size_t)n * sizeof *ts);
+  } else {
+    const int64_t k = scale[u];
+    for (int64_t j = 0; j < n; j++) out[j] = ts[j] * k;
+  }
+  return 1;
+}
+
+/* Packed records: checks every price raw > 0 and high >= low, and fills ts and close (plus
+ * open/high/low for the touch model) in one branch-free pass; returns 1 when all were valid. */
+FLOX_HOT static int packed_ok_copy(const uint8_t *records, int64_t n, bar_series *s) {
+  int ok = 1;
+  for (int64_t i = 0; i < n; i++) {
+    const uint8_t *r = records + i * FLOX_BAR_RECORD_SIZE;
+    int64_t o = load_i64(r + BAR_OPEN), h = load_i64(r + BAR_HIGH), l = load_i64(r + BAR_LOW),
+            c = load_i64(r + BAR_CLOSE);
+    ok &= (o > 0) & (h > 0) & (l > 0) & (c > 0) & (h >= l);
+    s->ts[i] = load_i64(r + BAR_TS);
+    s->close[i] = (double)c / 1e8;
+  }
+  if (ok && s->open) {
+    for (int64_t i = 0; i < n; i++) {
+      const uint8_t *r = records + i * FLOX_BAR_RECORD_SIZE;
+      s->open[i] = (double)load_i64(r + BAR_OPEN) / 1e8;
+      s->high[i] = (double)load_i64(r + BAR_HIGH) / 1e8;
+      s->low[i] = (double)load_i64(r + BAR_LOW) / 1e8;
+    }
+  }
+  return ok;
+}
+
 static const char *const price_names[4] = {"open", "high", "low", "close"};
 
-static bar_series *series_alloc(int64_t n, int with_ohl) {
+static bar_series *series_alloc(flox_engine *e, int64_t n, int with_ohl) {
   bar_series *s = calloc(1, sizeof *s);
   if (s == NULL) return NULL;
-  size_t cols = with_ohl ? 5 : 2;
-  /* One block: ts then the price columns, each 8 bytes per bar. */
-  void *block = malloc((size_t)n * 8 * cols);
-  if (block == NULL) {
+  size_t bytes = (size_t)n * 8 * (with_ohl ? 5 : 2);
+  void *block;
+  if (e->spare_block != NULL && e->spare_bytes >= bytes) {
+    block = e->spare_block;
+    bytes = e->spare_bytes;
+    e->spare_block = NULL;
+    e->spare_bytes = 0;
+  } else if ((block = malloc(bytes)) == NULL) {
     free(s);
     return NULL;
   }
+  s->block_bytes = bytes;
   s->n = n;
   s->ts = block;
   s->close = (double *)block + n;
@@ -61,9 +153,16 @@ static bar_series *series_alloc(int64_t n, int with_ohl) {
   return s;
 }
 
-static void series_free(bar_series *s) {
+/* Frees a series, keeping its block as the engine's spare when it is the larger one. */
+static void series_release(flox_engine *e, bar_series *s) {
   if (s == NULL) return;
-  free(s->ts);
+  if (e != NULL && s->block_bytes >= e->spare_bytes) {
+    free(e->spare_block);
+    e->spare_block = s->ts;
+    e->spare_bytes = s->block_bytes;
+  } else {
+    free(s->ts);
+  }
   free(s);
 }
 
@@ -76,26 +175,29 @@ static int cmp_u64(const void *a, const void *b) {
  * interval. Fast path: the intervals of regular bars are mostly one value d0, so one counting pass
  * tells whether the median rank(s) fall among the intervals equal to d0; only irregular series
  * pay for a sort. */
-static int32_t series_finish_ts(bar_series *s) {
+FLOX_HOT static int32_t series_finish_ts(bar_series *s) {
   const int64_t *ts = s->ts;
   int64_t n = s->n;
-  for (int64_t i = 1; i < n; i++)
-    if (ts[i] <= ts[i - 1])
-      return flox_fail(FLOX_E_UNSORTED, "timestamps[%lld] is %lld ns, not after timestamps[%lld] = %lld ns; bar timestamps must be "
-                       "strictly increasing", (long long)i, (long long)ts[i], (long long)(i - 1),
-                       (long long)ts[i - 1]);
   if (n < 2) {
     s->auto_periods_per_year = 1.0;
     return FLOX_OK;
   }
-  int64_t m = n - 1;
+  /* One branch-free pass: order check and the counts around the first interval d0. */
   uint64_t d0 = (uint64_t)ts[1] - (uint64_t)ts[0];
-  int64_t lt = 0, eq = 0;
+  int64_t lt = 0, eq = 0, unordered = 0;
   for (int64_t i = 1; i < n; i++) {
     uint64_t d = (uint64_t)ts[i] - (uint64_t)ts[i - 1];
+    unordered += ts[i] <= ts[i - 1];
     lt += d < d0;
     eq += d == d0;
   }
+  if (unordered)
+    for (int64_t i = 1; i < n; i++)
+      if (ts[i] <= ts[i - 1])
+        return flox_fail(FLOX_E_UNSORTED, "timestamps[%lld] is %lld ns, not after timestamps[%lld] = %lld ns; bar "
+                         "timestamps must be strictly increasing", (long long)i, (long long)ts[i], (long long)(i - 1),
+                         (long long)ts[i - 1]);
+  int64_t m = n - 1;
   int64_t lo = (m - 1) / 2, hi = m / 2; /* the middle rank(s) */
   double median;
   if (lo >= lt && hi < lt + eq) {
@@ -117,7 +219,7 @@ static int32_t install(flox_engine *e, int32_t symbol, bar_series *s) {
   s->symbol = symbol;
   for (int32_t i = 0; i < e->n_series; i++) {
     if (e->series[i]->symbol == symbol) {
-      series_free(e->series[i]);
+      series_release(e, e->series[i]);
       e->series[i] = s;
       return FLOX_OK;
     }
@@ -126,7 +228,7 @@ static int32_t install(flox_engine *e, int32_t symbol, bar_series *s) {
     int32_t cap = e->cap_series ? e->cap_series * 2 : 4;
     bar_series **grown = realloc(e->series, (size_t)cap * sizeof *grown);
     if (grown == NULL) {
-      series_free(s);
+      series_release(e, s);
       return flox_fail(FLOX_E_NOMEM, "out of memory for a new symbol");
     }
     e->series = grown;
@@ -167,36 +269,41 @@ static int32_t load_columns(flox_engine *e, int32_t symbol, const int64_t *ts_i,
   if (st != FLOX_OK) return st;
   if ((ts_i == NULL && ts_f == NULL) || open == NULL || high == NULL || low == NULL || close == NULL)
     return flox_fail(FLOX_E_INVALID_ARG, "a bar column is NULL");
-  /* Branch-free scan first (vectorises); the slow pass only runs to name the first bad value. */
-  int ok = 1;
-  for (int64_t i = 0; i < n; i++) {
-    ok &= (open[i] > 0.0) & (open[i] <= DBL_MAX) & (high[i] > 0.0) & (high[i] <= DBL_MAX) & (low[i] > 0.0) &
-          (low[i] <= DBL_MAX) & (close[i] > 0.0) & (close[i] <= DBL_MAX) & (high[i] >= low[i]);
-  }
-  if (!ok) return report_bad_price((const double *[4]){open, high, low, close}, n);
-  bar_series *s = series_alloc(n, e->limit_model == FLOX_LIMIT_TOUCH);
+  bar_series *s = series_alloc(e, n, e->limit_model == FLOX_LIMIT_TOUCH);
   if (s == NULL) return flox_fail(FLOX_E_NOMEM, "out of memory for %lld bars", (long long)n);
-  for (int64_t i = 0; i < n; i++) {
-    int fits = ts_i ? ts_normalize_i64(ts_i[i], &s->ts[i]) : ts_normalize_f64(ts_f[i], &s->ts[i]);
-    if (!fits) {
-      series_free(s);
-      if (ts_i)
-        return flox_fail(FLOX_E_INVALID_ARG, "timestamps[%lld] is %lld; as s/ms/us by magnitude it is beyond the int64 "
-                         "nanosecond range", (long long)i, (long long)ts_i[i]);
-      return flox_fail(FLOX_E_INVALID_ARG, "timestamps[%lld] is %g; timestamps must be finite and within the int64 "
-                       "nanosecond range once scaled by magnitude", (long long)i, ts_f[i]);
-    }
+  if (!prices_ok_copy(open, high, low, close, s->close, n)) {
+    series_release(e, s);
+    return report_bad_price((const double *[4]){open, high, low, close}, n);
   }
-  st = series_finish_ts(s);
-  if (st != FLOX_OK) {
-    series_free(s);
-    return st;
-  }
-  memcpy(s->close, close, (size_t)n * sizeof *close);
   if (s->open) {
     memcpy(s->open, open, (size_t)n * sizeof *open);
     memcpy(s->high, high, (size_t)n * sizeof *high);
     memcpy(s->low, low, (size_t)n * sizeof *low);
+  }
+  if (ts_i && ts_i64_fast(ts_i, s->ts, n)) goto timestamps_done;
+  int fits = 1;
+  if (ts_i)
+    for (int64_t i = 0; i < n; i++) fits &= ts_normalize_i64(ts_i[i], &s->ts[i]);
+  else
+    for (int64_t i = 0; i < n; i++) fits &= ts_normalize_f64(ts_f[i], &s->ts[i]);
+  if (!fits) {
+    series_release(e, s);
+    int64_t ns;
+    for (int64_t i = 0; i < n; i++) {
+      if (ts_i && !ts_normalize_i64(ts_i[i], &ns))
+        return flox_fail(FLOX_E_INVALID_ARG, "timestamps[%lld] is %lld; as s/ms/us by magnitude it is beyond the "
+                         "int64 nanosecond range", (long long)i, (long long)ts_i[i]);
+      if (!ts_i && !ts_normalize_f64(ts_f[i], &ns))
+        return flox_fail(FLOX_E_INVALID_ARG, "timestamps[%lld] is %g; timestamps must be finite and within the "
+                         "int64 nanosecond range once scaled by magnitude", (long long)i, ts_f[i]);
+    }
+    return flox_fail(FLOX_E_INTERNAL, "timestamp check disagreed with itself");
+  }
+timestamps_done:
+  st = series_finish_ts(s);
+  if (st != FLOX_OK) {
+    series_release(e, s);
+    return st;
   }
   return install(e, symbol, s);
 }
@@ -219,14 +326,10 @@ int32_t flox_engine_load_bars_packed(flox_engine *e, int32_t symbol, const uint8
   int32_t st = check_load_args(e, n);
   if (st != FLOX_OK) return st;
   if (records == NULL) return flox_fail(FLOX_E_INVALID_ARG, "records is NULL");
-  int ok = 1;
-  for (int64_t i = 0; i < n; i++) {
-    const uint8_t *r = records + i * FLOX_BAR_RECORD_SIZE;
-    int64_t o = load_i64(r + BAR_OPEN), h = load_i64(r + BAR_HIGH), l = load_i64(r + BAR_LOW),
-            c = load_i64(r + BAR_CLOSE);
-    ok &= (o > 0) & (h > 0) & (l > 0) & (c > 0) & (h >= l);
-  }
-  if (!ok) {
+  bar_series *s = series_alloc(e, n, e->limit_model == FLOX_LIMIT_TOUCH);
+  if (s == NULL) return flox_fail(FLOX_E_NOMEM, "out of memory for %lld bars", (long long)n);
+  if (!packed_ok_copy(records, n, s)) {
+    series_release(e, s);
     for (int64_t i = 0; i < n; i++) {
       const uint8_t *r = records + i * FLOX_BAR_RECORD_SIZE;
       for (int c = 0; c < 4; c++) {
@@ -240,25 +343,11 @@ int32_t flox_engine_load_bars_packed(flox_engine *e, int32_t symbol, const uint8
                          (long long)i, (double)load_i64(r + BAR_HIGH) / 1e8, (long long)i,
                          (double)load_i64(r + BAR_LOW) / 1e8);
     }
-  }
-  bar_series *s = series_alloc(n, e->limit_model == FLOX_LIMIT_TOUCH);
-  if (s == NULL) return flox_fail(FLOX_E_NOMEM, "out of memory for %lld bars", (long long)n);
-  for (int64_t i = 0; i < n; i++) {
-    const uint8_t *r = records + i * FLOX_BAR_RECORD_SIZE;
-    s->ts[i] = load_i64(r + BAR_TS);
-    s->close[i] = (double)load_i64(r + BAR_CLOSE) / 1e8;
-  }
-  if (s->open) {
-    for (int64_t i = 0; i < n; i++) {
-      const uint8_t *r = records + i * FLOX_BAR_RECORD_SIZE;
-      s->open[i] = (double)load_i64(r + BAR_OPEN) / 1e8;
-      s->high[i] = (double)load_i64(r + BAR_HIGH) / 1e8;
-      s->low[i] = (double)load_i64(r + BAR_LOW) / 1e8;
-    }
+    return flox_fail(FLOX_E_INTERNAL, "packed price check disagreed with itself");
   }
   st = series_finish_ts(s);
   if (st != FLOX_OK) {
-    series_free(s);
+    series_release(e, s);
     return st;
   }
   return install(e, symbol, s);
@@ -276,8 +365,11 @@ const bar_series *engine_find_series(const flox_engine *e, int32_t symbol) {
 }
 
 void engine_free_series(flox_engine *e) {
-  for (int32_t i = 0; i < e->n_series; i++) series_free(e->series[i]);
+  for (int32_t i = 0; i < e->n_series; i++) series_release(NULL, e->series[i]);
   free(e->series);
+  free(e->spare_block);
+  e->spare_block = NULL;
+  e->spare_bytes = 0;
   e->series = NULL;
   e->n_series = e->cap_series = 0;
 }

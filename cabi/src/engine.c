@@ -189,10 +189,22 @@ static inline int try_limit(run_state *st, const bar_series *s, int model, int64
   return 1;
 }
 
-/* First index in [from, n) with ts[index] >= t (galloping, then binary search). */
+/* First index in [from, n) with ts[index] >= t. Stretches between signals are usually short, so
+ * first count in blocks of 8 without branching (ts is sorted, so the count of values < t in a
+ * block is the offset of the answer), then gallop and bisect for long ones. */
 static inline int64_t first_bar_at_or_after(const int64_t *ts, int64_t from, int64_t n, int64_t t) {
-  if (from >= n || ts[from] >= t) return from;
-  int64_t lo = from, step = 1; /* ts[lo] < t */
+  int64_t lo = from;
+  for (int blocks = 0; blocks < 8 && lo + 8 <= n; blocks++) {
+    int64_t below = 0;
+    for (int u = 0; u < 8; u++) below += ts[lo + u] < t;
+    if (below < 8) return lo + below;
+    lo += 8;
+  }
+  if (lo >= n || ts[lo] >= t) {
+    while (lo < n && ts[lo] < t) lo++; /* fewer than 8 left */
+    return lo;
+  }
+  int64_t step = 1; /* ts[lo] < t */
   while (lo + step < n && ts[lo + step] < t) {
     lo += step;
     step *= 2;
@@ -206,18 +218,107 @@ static inline int64_t first_bar_at_or_after(const int64_t *ts, int64_t from, int
   return hi;
 }
 
-/* Marks bars [i, j) to market while nothing can fill: E = cash + q * close. The hot loop. */
-static void hold_stretch(ret_acc *acc, double *e_prev, double cash, double q, const double *close, int64_t i,
-                         int64_t j, double *equity) {
+/* Marks bars [i, j) to market while nothing can fill: E = cash + q * close. The hot loop: the
+ * accumulators live in locals (a store to equity[] could otherwise alias them and force a reload
+ * every bar), every return is computed from closes alone (no dependency through the division),
+ * and the drawdown only branches on a new equity peak. */
+static inline int64_t hold_loop(ret_acc *acc, double *e_prev, double cash, double q, const double *restrict close,
+                                const int64_t *restrict ts, int64_t i, int64_t n, int64_t t_next,
+                                double *restrict equity, const int want_equity) {
   double prev = *e_prev;
-  for (int64_t k = i; k < j; k++) {
-    double e = cash + q * close[k];
+  /* The shift K is fixed by the first non-zero return; do bars one by one until it is. */
+  while (i < n && ts[i] < t_next && !acc->k_set) {
+    double e = cash + q * close[i];
     acc_return(acc, e / prev - 1.0);
     acc_equity(acc, e);
-    if (equity) equity[k] = e;
+    if (want_equity) equity[i] = e;
+    prev = e;
+    i++;
+  }
+  double peak = acc->peak, trough = acc->trough;
+  const double k = acc->k;
+  int64_t b = i;
+  /* Two bars per step in SSE2/NEON lanes. Each lane keeps its own partial sums (added together
+   * at the end); the peak/trough scan stays in bar order: a pair that sets no new peak only lowers
+   * the trough, one that does is replayed bar by bar. */
+  typedef double v2d __attribute__((vector_size(16)));
+  typedef int64_t v2i __attribute__((vector_size(16)));
+  const v2d cashv = {cash, cash}, qv = {q, q}, kv = {k, k}, one = {1.0, 1.0};
+  const v2i abs_mask = {INT64_MAX, INT64_MAX};
+  v2d sumv = {0, 0}, s1v = {0, 0}, s2v = {0, 0}, d2v = {0, 0};
+  for (; b + 1 < n && ts[b + 1] < t_next; b += 2) {
+    v2d c;
+    memcpy(&c, close + b, sizeof c);
+    v2d e = cashv + qv * c;
+    v2d p = {prev, e[0]};
+    v2d r = e / p - one;
+    sumv += r;
+    v2d d = r - kv;
+    s1v += d;
+    s2v += d * d;
+    v2d m = r - (v2d)((v2i)r & abs_mask); /* 2 min(r, 0), exact, branch-free */
+    d2v += m * m;
+    double hi = e[0] > e[1] ? e[0] : e[1];
+    if (__builtin_expect(hi > peak, 0)) {
+      for (int u = 0; u < 2; u++) {
+        if (e[u] > peak) {
+          acc->peak = peak;
+          acc->trough = trough;
+          acc_close_window(acc);
+          peak = trough = e[u];
+        } else if (e[u] < trough) {
+          trough = e[u];
+        }
+      }
+    } else {
+      double lo = e[0] < e[1] ? e[0] : e[1];
+      trough = lo < trough ? lo : trough;
+    }
+    if (want_equity) memcpy(equity + b, &e, sizeof e);
+    prev = e[1];
+  }
+  double sum = acc->sum + (sumv[0] + sumv[1]);
+  double s1 = acc->s1 + (s1v[0] + s1v[1]);
+  double s2 = acc->s2 + (s2v[0] + s2v[1]);
+  double d2 = acc->d2 + 0.25 * (d2v[0] + d2v[1]);
+  /* The last bar of the stretch, when the pair did not fit. */
+  for (; b < n && ts[b] < t_next; b++) {
+    double e = cash + q * close[b];
+    double r = e / prev - 1.0;
+    sum += r;
+    double d = r - k;
+    s1 += d;
+    s2 += d * d;
+    double m = 0.5 * (r - fabs(r));
+    d2 += m * m;
+    if (e > peak) {
+      acc->peak = peak;
+      acc->trough = trough;
+      acc_close_window(acc);
+      peak = trough = e;
+    } else {
+      trough = e < trough ? e : trough;
+    }
+    if (want_equity) equity[b] = e;
     prev = e;
   }
+  acc->n += b - i;
+  acc->sum = sum;
+  acc->s1 = s1;
+  acc->s2 = s2;
+  acc->d2 = d2;
+  acc->peak = peak;
+  acc->trough = trough;
+  acc->last = prev;
   *e_prev = prev;
+  return b;
+}
+
+/* Marks bars from i to market until the bar where t_next is due (or the end); returns that bar. */
+static int64_t hold_stretch(ret_acc *acc, double *e_prev, double cash, double q, const bar_series *s, int64_t i,
+                            int64_t t_next, double *equity) {
+  if (equity) return hold_loop(acc, e_prev, cash, q, s->close, s->ts, i, s->n, t_next, equity, 1);
+  return hold_loop(acc, e_prev, cash, q, s->close, s->ts, i, s->n, t_next, NULL, 0);
 }
 
 void engine_run_core(const flox_engine *e, const bar_series *s, const uint8_t *recs, int64_t m, int sorted,
@@ -240,19 +341,20 @@ void engine_run_core(const flox_engine *e, const bar_series *s, const uint8_t *r
   int64_t i = 0;
   while (i < n) {
     if (n_rest == 0) {
-      /* Nothing can fill before the bar where the next signal is due: skip there. */
-      int64_t j = k < m ? first_bar_at_or_after(ts, i, n, load_i64(SIG(k) + SIG_TS)) : n;
-      if (j > i) {
+      /* Nothing can fill before the bar where the next signal is due. */
+      int64_t t_next = k < m ? load_i64(SIG(k) + SIG_TS) : INT64_MAX;
+      if (ts[i] < t_next) {
         if (st.pos == 0 && st.cash != 0.0) {
-          /* Flat: E_i = cash = E_{i-1}, so every return is exactly 0. */
+          /* Flat: E_i = cash = E_{i-1}, so every return is exactly 0: skip in O(log) time. */
+          int64_t j = first_bar_at_or_after(ts, i, n, t_next);
           acc_zeros(&acc, j - i);
           acc_equity(&acc, st.cash);
           if (equity)
             for (int64_t b = i; b < j; b++) equity[b] = st.cash;
+          i = j;
         } else {
-          hold_stretch(&acc, &e_prev, st.cash, (double)st.pos / 1e8, s->close, i, j, equity);
+          i = hold_stretch(&acc, &e_prev, st.cash, (double)st.pos / 1e8, s, i, t_next, equity);
         }
-        i = j;
         if (i == n) break;
       }
     }

@@ -17,6 +17,7 @@ typedef struct bar_series {
   double *close;
   double *open, *high, *low; /* NULL under FLOX_LIMIT_CLOSE */
   double auto_periods_per_year; /* 365.25 d / median interval, computed at load; 1 when n < 2 */
+  size_t block_bytes;           /* capacity of the block that starts at ts */
 } bar_series;
 
 /* Trades of the last single run, columnar (engine-owned, grown as needed). */
@@ -45,8 +46,21 @@ struct flox_engine {
   run_scratch scratch; /* single runs */
   trade_list trades;   /* of the last successful single run */
   _Atomic int32_t batches_running;
+  /* The block of the last replaced (or failed) series, reused by the next load: a reload writes
+   * into memory that is already mapped instead of page-faulting a fresh allocation. */
+  void *spare_block;
+  size_t spare_bytes;
   char batch_message[1024];
 };
+
+/* Hot loops are also compiled for AVX2 and picked at load time (GCC/Clang function multi-versioning
+ * on x86-64), so a default build runs wide vectors on CPUs that have them without -march=native.
+ * Only "avx2" (not FMA): both versions do the same IEEE operations, so results are identical. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(FLOX_NO_CLONES)
+#define FLOX_HOT __attribute__((target_clones("avx2", "default")))
+#else
+#define FLOX_HOT
+#endif
 
 /* Unaligned little-endian loads from packed records. */
 static inline int64_t load_i64(const uint8_t *p) {

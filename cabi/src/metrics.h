@@ -47,7 +47,7 @@ static inline void acc_return(ret_acc *a, double r) {
   double d = r - a->k;
   a->s1 += d;
   a->s2 += d * d;
-  double m = r < 0.0 ? r : 0.0;
+  double m = 0.5 * (r - __builtin_fabs(r)); /* min(r, 0), exact and branch-free */
   a->d2 += m * m;
 }
 
