@@ -20,6 +20,26 @@ export { type MetricOptions, metrics, type ReturnMetrics } from "./lib/metrics.t
 
 // Market-data tapes
 // @@TAPE@@
+export { makeRecorderHook, TapeRecorder } from "./lib/tape/recorder.ts";
+export { bookUpdateAt, openTape, TapeReader } from "./lib/tape/reader.ts";
+export { inspectTape } from "./lib/tape/inspect.ts";
+export { readTrades, type ReplayHandlers, replayTape } from "./lib/tape/replay.ts";
+export { tapeDiff } from "./lib/tape/diff.ts";
+export {
+  type DamageReport,
+  type ReadOptions,
+  type RecorderOptions,
+  type RecorderStats,
+  type SegmentInfo,
+  type TapeBatch,
+  type TapeDiff,
+  TapeEventKind,
+  type TapeInfo,
+  type TapeMismatch,
+  type TapeSymbolLike,
+  type TradeColumns,
+  type TradeRow,
+} from "./lib/tape/types.ts";
 
 // Event-driven strategies
 // @@STRATEGY@@
