@@ -78,3 +78,11 @@ export {
 } from "./lib/executor.ts";
 export { BacktestRunner, type BacktestRunnerOptions, type TradeArrays } from "./lib/backtest_runner.ts";
 export { type CsvChunk, type CsvFormat, CsvTradeReader } from "./lib/csv_reader.ts";
+export { type MarketDataRecorder, type PaperOptions, Runner, type RunnerOptions } from "./lib/runner.ts";
+export {
+  RingProducer,
+  type RingProducerOptions,
+  type RingTicket,
+  type TradeColumnsIn as RingTradeColumns,
+} from "./lib/ring.ts";
+export { L2Book } from "./lib/l2_book.ts";

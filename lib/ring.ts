@@ -8,7 +8,7 @@
 // producer must not wait (the consumer runs on that same thread), so RingProducer refuses to wait
 // there and the Runner drains inline instead.
 import { isMainThread } from "node:worker_threads";
-import { FloxError, invalidArgument } from "./errors.ts";
+import { closedError, FloxError, invalidArgument } from "./errors.ts";
 import { createHandle, OwnedHandle } from "./ffi/handle.ts";
 import { backend, lib } from "./ffi/load.ts";
 import { check, lastErrorMessage } from "./ffi/status.ts";
@@ -40,7 +40,14 @@ export const RING_MAX_LEVELS = 4096;
 // Words of the shared signal buffer.
 const GENERATION = 0; // bumped by the consumer after each drain that freed slots, and on shutdown
 const CLOSED = 1; // 1 while the ring is closed to producers (mirror of the native flag, for waiters)
-const SIGNAL_WORDS = 2;
+const PRODUCERS = 2; // RingProducers made from a ticket and not yet released
+const FREED = 3; // 1 once the owner closed the ring: no new producers; memory freed when PRODUCERS is 0
+const SIGNAL_WORDS = 4;
+
+// Rings with tickets out stay reachable until close(): the FinalizationRegistry backstop must never
+// free memory a Worker may still write to. Forgetting such a ring leaks it instead of crashing.
+const ticketed = new Set<EventRing>();
+const FREE_RETRY_MS = 200;
 
 /** Everything a Worker needs to publish into a ring; structured-cloneable (postMessage it). */
 export interface RingTicket {
@@ -243,6 +250,7 @@ export class EventRing {
   readonly #signal: Int32Array;
   readonly #sab: SharedArrayBuffer;
   readonly #stats = new BigUint64Array(4);
+  #open = true;
   /** Slots (a power of two). */
   readonly capacity: number;
 
@@ -263,14 +271,15 @@ export class EventRing {
 
   /** A structured-cloneable ticket for RingProducer.fromTicket in a Worker. */
   ticket(): RingTicket {
-    const h = this.#handle.get("EventRing.ticket");
+    const h = this.#h("EventRing.ticket");
+    ticketed.add(this);
     return { kind: "flox.ring", address: backend.handleAddress(h), capacity: this.capacity, signal: this.#sab };
   }
 
   /** Publishes a trade; false (nothing published) when the ring is full. Throws on bad input or when closed. */
   tryPublishTrade(symbol: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): boolean {
     return tryTrade(
-      this.#handle.get("EventRing.tryPublishTrade"),
+      this.#h("EventRing.tryPublishTrade"),
       "EventRing.tryPublishTrade",
       symbol,
       price,
@@ -292,14 +301,14 @@ export class EventRing {
   ): boolean {
     const op = "EventRing.tryPublishBook";
     checkLevels(op, bidPrices, bidQtys, askPrices, askQtys);
-    return tryBook(this.#handle.get(op), op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot);
+    return tryBook(this.#h(op), op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot);
   }
 
   /** Publishes rows [from, end) in one claim; returns how many were accepted (fewer when the ring filled up). */
   tryPublishTrades(cols: TradeColumnsIn, from = 0): number {
     const op = "EventRing.tryPublishTrades";
     const n = checkColumns(op, cols);
-    return tryTrades(this.#handle.get(op), op, cols, from, n);
+    return tryTrades(this.#h(op), op, cols, from, n);
   }
 
   /**
@@ -307,7 +316,7 @@ export class EventRing {
    * for room. Returns the number of events. Only one drain at a time (single consumer).
    */
   drain(batch: RingBatch): number {
-    const h = this.#handle.get("EventRing.drain");
+    const h = this.#h("EventRing.drain");
     const s = flox_ring_drain(
       h,
       batch.kinds.length,
@@ -341,7 +350,7 @@ export class EventRing {
    * still be drained (drain until `batch.more` is false). Waiting Worker producers wake up and throw.
    */
   shutdown(): void {
-    check(flox_ring_close(this.#handle.get("EventRing.shutdown")), "EventRing.shutdown");
+    check(flox_ring_close(this.#h("EventRing.shutdown")), "EventRing.shutdown");
     Atomics.store(this.#signal, CLOSED, 1);
     Atomics.add(this.#signal, GENERATION, 1);
     Atomics.notify(this.#signal, GENERATION);
@@ -349,31 +358,59 @@ export class EventRing {
 
   /** Opens a shut-down ring to producers again. */
   reopen(): void {
-    check(flox_ring_reopen(this.#handle.get("EventRing.reopen")), "EventRing.reopen");
+    check(flox_ring_reopen(this.#h("EventRing.reopen")), "EventRing.reopen");
     Atomics.store(this.#signal, CLOSED, 0);
   }
 
   stats(): RingStats {
-    check(flox_ring_stats(this.#handle.get("EventRing.stats"), this.#stats), "EventRing.stats");
+    check(flox_ring_stats(this.#h("EventRing.stats"), this.#stats), "EventRing.stats");
     const s = this.#stats;
     return { pending: Number(s[0]), drained: Number(s[1]), fullRejections: Number(s[2]), closed: s[3] !== 0n };
   }
 
   get closed(): boolean {
-    return this.#handle.closed;
+    return !this.#open;
   }
 
-  /** Frees the ring. Idempotent. No producer (Worker) may use a ticket of this ring afterwards. */
+  /**
+   * Closes the ring: producers get FloxError(CLOSED) and no new RingProducer can be made from its
+   * tickets. The native memory is freed now when no RingProducer is registered, otherwise as soon as
+   * the last one calls release() (checked every 200 ms; a Worker that never releases leaks the ring
+   * rather than risking a write into freed memory). Idempotent.
+   */
   close(): void {
-    if (!this.#handle.closed) {
-      Atomics.store(this.#signal, CLOSED, 1);
-      Atomics.notify(this.#signal, GENERATION);
+    if (!this.#open) return;
+    this.#open = false;
+    flox_ring_close(this.#handle.get("EventRing.close")); // registered producers now get CLOSED
+    const sig = this.#signal;
+    Atomics.store(sig, CLOSED, 1);
+    Atomics.store(sig, FREED, 1);
+    Atomics.add(sig, GENERATION, 1);
+    Atomics.notify(sig, GENERATION);
+    if (!this.#freeIfUnused()) {
+      const timer = setInterval(() => {
+        if (this.#freeIfUnused()) clearInterval(timer);
+      }, FREE_RETRY_MS);
+      (timer as unknown as { unref?: () => void }).unref?.();
     }
-    this.#handle.close();
   }
 
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  #h(op: string): NativeHandle {
+    if (!this.#open) throw closedError(op, "the ring");
+    return this.#handle.get(op);
+  }
+
+  // FREED is stored before PRODUCERS is read and RingProducer.fromTicket adds to PRODUCERS before
+  // reading FREED (all sequentially consistent), so a producer either is counted here or refuses.
+  #freeIfUnused(): boolean {
+    if (Atomics.load(this.#signal, PRODUCERS) !== 0) return false;
+    this.#handle.close();
+    ticketed.delete(this);
+    return true;
   }
 }
 
@@ -399,6 +436,7 @@ export class RingProducer {
   readonly #signal: Int32Array;
   readonly #maxWaitMs: number;
   readonly #backoffMs: number;
+  #released = false;
   /** Times a publish found the ring full and waited. */
   waits = 0;
 
@@ -420,7 +458,34 @@ export class RingProducer {
     ) {
       throw invalidArgument("RingProducer.fromTicket", "not a ring ticket (from runner.producerTicket())");
     }
-    return new RingProducer(backend.handleFrom(ticket.address), new Int32Array(ticket.signal), options);
+    const signal = new Int32Array(ticket.signal);
+    const producer = new RingProducer(backend.handleFrom(ticket.address), signal, options);
+    Atomics.add(signal, PRODUCERS, 1);
+    if (Atomics.load(signal, FREED) === 1) {
+      Atomics.sub(signal, PRODUCERS, 1);
+      throw closedError("RingProducer.fromTicket", "the ring (its runner was closed)");
+    }
+    return producer;
+  }
+
+  /**
+   * Gives up this producer's use of the ring: later publishes throw CLOSED, and the owner may free
+   * the ring once every producer released it. Call it when the Worker is done (or use `using`).
+   * Idempotent.
+   */
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    Atomics.sub(this.#signal, PRODUCERS, 1);
+  }
+
+  [Symbol.dispose](): void {
+    this.release();
+  }
+
+  #h(op: string): NativeHandle {
+    if (this.#released) throw closedError(op, "this RingProducer (released)");
+    return this.#handle;
   }
 
   /** True once the owner shut the ring down (publishes throw CLOSED). */
@@ -429,19 +494,28 @@ export class RingProducer {
   }
 
   tryPublishTrade(symbol: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): boolean {
-    return tryTrade(this.#handle, "RingProducer.tryPublishTrade", symbol, price, qty, isBuy, tsNs);
+    return tryTrade(
+      this.#h("RingProducer.tryPublishTrade"),
+      "RingProducer.tryPublishTrade",
+      symbol,
+      price,
+      qty,
+      isBuy,
+      tsNs,
+    );
   }
 
   /** Publishes a trade, waiting for room when the ring is full (Workers only; see class doc). */
   publishTrade(symbol: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): void {
     const op = "RingProducer.publishTrade";
+    const h = this.#h(op);
     let seen = Atomics.load(this.#signal, GENERATION);
-    if (tryTrade(this.#handle, op, symbol, price, qty, isBuy, tsNs)) return;
+    if (tryTrade(h, op, symbol, price, qty, isBuy, tsNs)) return;
     const started = performance.now();
     for (;;) {
       this.#wait(op, seen, started);
       seen = Atomics.load(this.#signal, GENERATION);
-      if (tryTrade(this.#handle, op, symbol, price, qty, isBuy, tsNs)) return;
+      if (tryTrade(h, op, symbol, price, qty, isBuy, tsNs)) return;
     }
   }
 
@@ -456,28 +530,30 @@ export class RingProducer {
     snapshot = true,
   ): void {
     const op = "RingProducer.publishBook";
+    const h = this.#h(op);
     checkLevels(op, bidPrices, bidQtys, askPrices, askQtys);
     let seen = Atomics.load(this.#signal, GENERATION);
-    if (tryBook(this.#handle, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) return;
+    if (tryBook(h, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) return;
     const started = performance.now();
     for (;;) {
       this.#wait(op, seen, started);
       seen = Atomics.load(this.#signal, GENERATION);
-      if (tryBook(this.#handle, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) return;
+      if (tryBook(h, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) return;
     }
   }
 
   /** Publishes every row of the columns in order (one claim per free stretch), waiting for room as needed. */
   publishTrades(cols: TradeColumnsIn): void {
     const op = "RingProducer.publishTrades";
+    const h = this.#h(op);
     const n = checkColumns(op, cols);
     let seen = Atomics.load(this.#signal, GENERATION);
-    let done = tryTrades(this.#handle, op, cols, 0, n);
+    let done = tryTrades(h, op, cols, 0, n);
     const started = performance.now();
     while (done < n) {
       this.#wait(op, seen, started);
       seen = Atomics.load(this.#signal, GENERATION);
-      done += tryTrades(this.#handle, op, cols, done, n);
+      done += tryTrades(h, op, cols, done, n);
     }
   }
 

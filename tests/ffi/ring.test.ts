@@ -142,6 +142,20 @@ describe("EventRing", () => {
     throwsCode(() => ring.drain(batch), FloxStatus.CLOSED);
     throwsCode(() => RingProducer.fromTicket({} as never), FloxStatus.INVALID_ARG, "ticket");
   });
+
+  test("close() waits for registered producers before freeing; late producers are refused", () => {
+    const ring = new EventRing(16);
+    const ticket = ring.ticket();
+    const producer = RingProducer.fromTicket(ticket);
+    ring.close();
+    // The memory is still there (the producer is registered): publishing fails cleanly, no crash.
+    throwsCode(() => producer.tryPublishTrade(1, 1, 1, true, 1n), FloxStatus.CLOSED, "closed");
+    throwsCode(() => RingProducer.fromTicket(ticket), FloxStatus.CLOSED, "runner was closed");
+    producer.release();
+    producer.release();
+    throwsCode(() => producer.publishTrade(1, 1, 1, true, 1n), FloxStatus.CLOSED, "released");
+    assert(ring.closed);
+  });
 });
 
 interface Done {
@@ -208,7 +222,10 @@ describe("Worker producers", () => {
     using ring = new EventRing(16);
     const w = startProducer({ ticket: ring.ticket(), producer: 1, count: 1000, mode: "single" });
     try {
-      while (ring.stats().fullRejections === 0) await tick();
+      let settled = false;
+      w.done.finally(() => (settled = true));
+      while (ring.stats().fullRejections === 0 && !settled) await tick();
+      assert(!settled, "the worker finished before it filled the ring");
       ring.shutdown();
       const done = await w.done;
       assertEquals(done.code, "CLOSED");

@@ -24,7 +24,8 @@ const post = (m: unknown) => scope.postMessage(m);
 scope.onmessage = (e: MessageEvent<Job>) => {
   const { ticket, producer, count, mode, books } = e.data;
   try {
-    const ring = RingProducer.fromTicket(ticket);
+    // `using` releases the producer when done, so the runner may free the ring on close().
+    using ring = RingProducer.fromTicket(ticket);
     if (mode === "single") {
       const bp = new Float64Array(1), bq = new Float64Array([2]), none = new Float64Array(0);
       for (let n = 0; n < count; n++) {
