@@ -2,7 +2,6 @@
 // same C code the engine uses, so users can check them against other libraries.
 import { invalidArgument } from "./errors.ts";
 import { drawdownNative, metricsFromReturnsNative } from "./ffi/engine_native.ts";
-import { METRIC_KEYS } from "./ffi/layout_engine.ts";
 
 /** Everything computed from one returns array. */
 export interface ReturnMetrics {
@@ -49,9 +48,18 @@ function fromReturnsAs(op: string, returns: ArrayLike<number>, o?: MetricOptions
   const ppy = o?.periodsPerYear ?? 252;
   if (typeof ppy !== "number") throw invalidArgument(op, "periodsPerYear must be a number");
   const v = metricsFromReturnsNative(op, f64(op, "returns", returns), ppy);
-  const out = {} as Record<string, number>;
-  for (let k = 0; k < METRIC_KEYS.length; k++) out[METRIC_KEYS[k]] = v[k];
-  return out as unknown as ReturnMetrics;
+  return {
+    sharpe: v[0],
+    sortino: v[1],
+    calmar: v[2],
+    maxDrawdown: v[3],
+    maxDrawdownPct: v[4],
+    totalReturn: v[5],
+    annualReturn: v[6],
+    mean: v[7],
+    stdev: v[8],
+    downsideDeviation: v[9],
+  };
 }
 
 /** r_i = e_i / e_{i-1} - 1 for i = 1..n-1 (n - 1 returns). */

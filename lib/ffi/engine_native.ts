@@ -233,7 +233,11 @@ export function runBatchAsync(
       options.signal?.removeEventListener("abort", onAbort);
       report();
       flox_progress_destroy(progress);
-      void sets; // kept alive until here: C read them in place
+      // Kept alive until here: C read them in place (Deno passes the buffers' addresses to its
+      // FFI thread; only these references keep the arrays from being collected meanwhile).
+      void sets;
+      void addresses;
+      void counts;
       if (callbackError !== undefined) throw callbackError;
       if (status !== FloxStatus.OK) throw batchError(operation, h, status);
       return stats;

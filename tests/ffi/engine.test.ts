@@ -137,3 +137,16 @@ describe("engine symbols", () => {
     assert(lib.flox_metrics_from_returns(new Float64Array(1), 0n, 252, out) === FloxStatus.OK);
   });
 });
+
+describe("stats object", () => {
+  test("statsAt maps the vector in STAT_KEYS order, and ReturnMetrics in METRIC_KEYS order", async () => {
+    const { statsAt } = await import("../../lib/engine.ts");
+    const v = Float64Array.from({ length: STAT_COUNT + 3 }, (_, i) => i * 10);
+    const s = statsAt(v, 3) as unknown as Record<string, number>;
+    assertEquals(Object.keys(s), [...STAT_KEYS]);
+    STAT_KEYS.forEach((k, i) => assertEquals(s[k], (i + 3) * 10, k));
+    const { METRIC_KEYS } = await import("../../lib/ffi/layout_engine.ts");
+    const { metrics } = await import("../../lib/metrics.ts");
+    assertEquals(Object.keys(metrics.fromReturns([0.01, -0.02, 0.03])), [...METRIC_KEYS]);
+  });
+});
