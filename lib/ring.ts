@@ -42,7 +42,25 @@ const GENERATION = 0; // bumped by the consumer after each drain that freed slot
 const CLOSED = 1; // 1 while the ring is closed to producers (mirror of the native flag, for waiters)
 const PRODUCERS = 2; // RingProducers made from a ticket and not yet released
 const FREED = 3; // 1 once the owner closed the ring: no new producers; memory freed when PRODUCERS is 0
-const SIGNAL_WORDS = 4;
+const SLEEPING = 4; // 1 while the consumer waits for events (producers then bump WAKE and notify)
+const WAKE = 5; // bumped by a producer that found the consumer sleeping
+const SIGNAL_WORDS = 6;
+
+/** Wakes a consumer waiting in EventRing.waitForEvents; a producer calls it after a publish. */
+function wakeConsumer(sig: Int32Array): void {
+  if (Atomics.load(sig, SLEEPING) === 0) return;
+  Atomics.store(sig, SLEEPING, 0);
+  Atomics.add(sig, WAKE, 1);
+  Atomics.notify(sig, WAKE);
+}
+
+type WaitAsync = (
+  a: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+) => { async: boolean; value: Promise<unknown> | string };
+const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
 
 // Rings with tickets out stay reachable until close(): the FinalizationRegistry backstop must never
 // free memory a Worker may still write to. Forgetting such a ring leaks it instead of crashing.
@@ -354,12 +372,33 @@ export class EventRing {
     Atomics.store(this.#signal, CLOSED, 1);
     Atomics.add(this.#signal, GENERATION, 1);
     Atomics.notify(this.#signal, GENERATION);
+    wakeConsumer(this.#signal);
   }
 
   /** Opens a shut-down ring to producers again. */
   reopen(): void {
     check(flox_ring_reopen(this.#h("EventRing.reopen")), "EventRing.reopen");
     Atomics.store(this.#signal, CLOSED, 0);
+  }
+
+  /**
+   * Consumer side, when idle: returns null if events are already queued, else a promise that
+   * settles when a RingProducer publishes (it finds the consumer sleeping and notifies) or after
+   * timeoutMs at the latest (a safety net; also the fallback where Atomics.waitAsync is missing).
+   */
+  waitForEvents(timeoutMs: number): Promise<unknown> | null {
+    const sig = this.#signal, h = this.#h("EventRing.waitForEvents");
+    Atomics.store(sig, SLEEPING, 1);
+    const seen = Atomics.load(sig, WAKE);
+    // Checked after SLEEPING is set: a publish either is seen here or sees SLEEPING and notifies.
+    check(flox_ring_stats(h, this.#stats), "EventRing.waitForEvents");
+    if (this.#stats[0] !== 0n) {
+      Atomics.store(sig, SLEEPING, 0);
+      return null;
+    }
+    if (waitAsync === undefined) return new Promise((resolve) => setTimeout(resolve, timeoutMs));
+    const r = waitAsync(sig, WAKE, seen, timeoutMs);
+    return r.async ? r.value as Promise<unknown> : Promise.resolve(r.value);
   }
 
   stats(): RingStats {
@@ -387,6 +426,7 @@ export class EventRing {
     Atomics.store(sig, FREED, 1);
     Atomics.add(sig, GENERATION, 1);
     Atomics.notify(sig, GENERATION);
+    wakeConsumer(sig);
     if (!this.#freeIfUnused()) {
       const timer = setInterval(() => {
         if (this.#freeIfUnused()) clearInterval(timer);
@@ -493,16 +533,12 @@ export class RingProducer {
     return Atomics.load(this.#signal, CLOSED) === 1;
   }
 
+  /** Publishes a trade if there is room; false (nothing published) when the ring is full. Never waits. */
   tryPublishTrade(symbol: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): boolean {
-    return tryTrade(
-      this.#h("RingProducer.tryPublishTrade"),
-      "RingProducer.tryPublishTrade",
-      symbol,
-      price,
-      qty,
-      isBuy,
-      tsNs,
-    );
+    const op = "RingProducer.tryPublishTrade";
+    if (!tryTrade(this.#h(op), op, symbol, price, qty, isBuy, tsNs)) return false;
+    wakeConsumer(this.#signal);
+    return true;
   }
 
   /** Publishes a trade, waiting for room when the ring is full (Workers only; see class doc). */
@@ -510,13 +546,14 @@ export class RingProducer {
     const op = "RingProducer.publishTrade";
     const h = this.#h(op);
     let seen = Atomics.load(this.#signal, GENERATION);
-    if (tryTrade(h, op, symbol, price, qty, isBuy, tsNs)) return;
-    const started = performance.now();
-    for (;;) {
-      this.#wait(op, seen, started);
-      seen = Atomics.load(this.#signal, GENERATION);
-      if (tryTrade(h, op, symbol, price, qty, isBuy, tsNs)) return;
+    if (!tryTrade(h, op, symbol, price, qty, isBuy, tsNs)) {
+      const started = performance.now();
+      do {
+        this.#wait(op, seen, started);
+        seen = Atomics.load(this.#signal, GENERATION);
+      } while (!tryTrade(h, op, symbol, price, qty, isBuy, tsNs));
     }
+    wakeConsumer(this.#signal);
   }
 
   /** Publishes a book update, waiting for room when the ring is full. */
@@ -533,13 +570,14 @@ export class RingProducer {
     const h = this.#h(op);
     checkLevels(op, bidPrices, bidQtys, askPrices, askQtys);
     let seen = Atomics.load(this.#signal, GENERATION);
-    if (tryBook(h, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) return;
-    const started = performance.now();
-    for (;;) {
-      this.#wait(op, seen, started);
-      seen = Atomics.load(this.#signal, GENERATION);
-      if (tryBook(h, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) return;
+    if (!tryBook(h, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) {
+      const started = performance.now();
+      do {
+        this.#wait(op, seen, started);
+        seen = Atomics.load(this.#signal, GENERATION);
+      } while (!tryBook(h, op, symbol, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot));
     }
+    wakeConsumer(this.#signal);
   }
 
   /** Publishes every row of the columns in order (one claim per free stretch), waiting for room as needed. */
@@ -551,10 +589,12 @@ export class RingProducer {
     let done = tryTrades(h, op, cols, 0, n);
     const started = performance.now();
     while (done < n) {
+      wakeConsumer(this.#signal); // let it drain what went in while we wait for room
       this.#wait(op, seen, started);
       seen = Atomics.load(this.#signal, GENERATION);
       done += tryTrades(h, op, cols, done, n);
     }
+    wakeConsumer(this.#signal);
   }
 
   // Waits until the consumer drained something since `seen`, or one backoff period.
@@ -574,6 +614,7 @@ export class RingProducer {
       );
     }
     this.waits++;
+    wakeConsumer(this.#signal);
     Atomics.wait(this.#signal, GENERATION, seen, this.#backoffMs);
   }
 }

@@ -60,7 +60,11 @@ export interface RunnerOptions {
   ringCapacity?: number;
   /** Threaded: events per drain. Default 4096. */
   batchSize?: number;
-  /** Threaded: how often an idle runner looks for events from Worker producers, in ms. Default 1. */
+  /**
+   * Threaded, with Worker producers: an idle runner sleeps until a Worker publishes (Atomics.waitAsync
+   * on a shared word the producer notifies) and looks at the ring at least this often anyway, in ms.
+   * Default 10.
+   */
   idlePollMs?: number;
   /**
    * Threaded: receives an exception thrown by a strategy or onSignal while a batch is dispatched on
@@ -126,7 +130,7 @@ export class Runner implements StrategyHost {
   #pos = 0; // next event of #batch to dispatch (shared by nested drains, so order holds)
   #levelPos = 0;
   #scheduled = false;
-  #idleTimer: ReturnType<typeof setTimeout> | null = null;
+  #sleeping = false; // waiting in ring.waitForEvents for a Worker to publish
   #workersMayPublish = false;
 
   /**
@@ -145,7 +149,7 @@ export class Runner implements StrategyHost {
     this.#registry = registry;
     this.#onSignal = onSignal;
     this.#onError = options.onError;
-    this.#idlePollMs = options.idlePollMs ?? 1;
+    this.#idlePollMs = options.idlePollMs ?? 10;
     if (!(this.#idlePollMs >= 0 && this.#idlePollMs < 60_000)) {
       throw invalidArgument(op, `idlePollMs is ${options.idlePollMs}; must be in [0, 60000)`);
     }
@@ -229,6 +233,7 @@ export class Runner implements StrategyHost {
         throw e;
       }
       this.#ring?.reopen();
+      if (this.#workersMayPublish) this.#schedule();
       return;
     }
     const attached: Strategy[] = [];
@@ -248,6 +253,7 @@ export class Runner implements StrategyHost {
     this.#state = "running";
     this.#ring?.reopen();
     for (const s of this.#strategies) s.onStart?.();
+    if (this.#workersMayPublish) this.#schedule();
   }
 
   /**
@@ -258,8 +264,7 @@ export class Runner implements StrategyHost {
     if (this.#state !== "running") return;
     const ring = this.#ring;
     if (ring !== null) {
-      ring.shutdown();
-      this.#cancelTimers();
+      ring.shutdown(); // also wakes a sleeping wait, which then finds the runner stopped
       // A producer may have claimed slots it is still writing: drain until nothing is claimed.
       for (;;) {
         this.#consume(Infinity);
@@ -300,7 +305,7 @@ export class Runner implements StrategyHost {
 
   /**
    * A ticket for RingProducer.fromTicket inside a Worker (threaded mode only). While a ticket is out
-   * the running runner polls for events every idlePollMs. Close the runner only after the Workers
+   * the running runner, when idle, sleeps until a Worker publishes (see idlePollMs). Close the runner only after the Workers
    * that hold tickets stopped publishing.
    */
   producerTicket(): RingTicket {
@@ -328,8 +333,10 @@ export class Runner implements StrategyHost {
       this.#dispatchTrade(id, price, qty, isBuy === true, tsNs);
       return;
     }
-    while (!ring.tryPublishTrade(id, price, qty, isBuy === true, tsNs)) this.#consume(1);
+    let failure: { error: unknown } | null = null;
+    while (!ring.tryPublishTrade(id, price, qty, isBuy === true, tsNs)) failure = this.#drainInline() ?? failure;
     this.#schedule();
+    if (failure !== null) throw failure.error;
   }
 
   /** A full book: the levels replace what was known (bids best first, then asks best first). */
@@ -405,6 +412,20 @@ export class Runner implements StrategyHost {
     });
   }
 
+  /**
+   * The exchange closed an order without filling the rest (cancel confirmed, expired, rejected):
+   * the runner stops tracking it, and later fills for it are refused. Until then a cancelled order
+   * still accepts fills (they may race the cancel). Unknown ids are ignored. Live mode only.
+   */
+  onOrderClosed(orderId: number): void {
+    const op = "Runner.onOrderClosed";
+    this.#usable(op);
+    if (this.#paper !== null) {
+      throw new FloxError(FloxStatus.STATE, `${op}: in paper mode the simulated executor tracks the orders itself`);
+    }
+    this.#orders.delete(orderId);
+  }
+
   /** The context of a symbol (positions are per symbol, shared by the runner's strategies). */
   context(symbolId: number): SymbolContext {
     if (this.#paper !== null && this.#state !== "idle") return this.#paper.context(symbolId);
@@ -455,7 +476,6 @@ export class Runner implements StrategyHost {
     try {
       this.stop();
     } finally {
-      this.#cancelTimers();
       this.#ring?.close();
       this.#state = "closed";
     }
@@ -512,8 +532,12 @@ export class Runner implements StrategyHost {
       this.#dispatchBook(id, snapshot, bidPrices, bidQtys, askPrices, askQtys, tsNs);
       return;
     }
-    while (!ring.tryPublishBook(id, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) this.#consume(1);
+    let failure: { error: unknown } | null = null;
+    while (!ring.tryPublishBook(id, bidPrices, bidQtys, askPrices, askQtys, tsNs, snapshot)) {
+      failure = this.#drainInline() ?? failure;
+    }
     this.#schedule();
+    if (failure !== null) throw failure.error;
   }
 
   // --- dispatch -----------------------------------------------------------------------------
@@ -610,6 +634,22 @@ export class Runner implements StrategyHost {
     }
   }
 
+  /**
+   * Back-pressure on the main thread: dispatch one batch here to make room. A callback's exception
+   * goes to onError, or is handed back so the caller can rethrow it after its own event is queued
+   * (the event that met the full ring is never dropped because a strategy failed).
+   */
+  #drainInline(): { error: unknown } | null {
+    try {
+      this.#consume(1);
+      return null;
+    } catch (error) {
+      if (this.#onError === undefined) return { error };
+      this.#onError(error);
+      return null;
+    }
+  }
+
   #dispatchRest(b: RingBatch): void {
     while (this.#pos < b.length) {
       const i = this.#pos++;
@@ -635,10 +675,6 @@ export class Runner implements StrategyHost {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    if (this.#idleTimer !== null) {
-      clearTimeout(this.#idleTimer);
-      this.#idleTimer = null;
-    }
     setImmediate(this.#pump);
   }
 
@@ -654,24 +690,29 @@ export class Runner implements StrategyHost {
     }
     const b = this.#batch!;
     if (b.more || this.#pos < b.length) this.#schedule();
-    else if (this.#workersMayPublish && this.#idleTimer === null) {
-      this.#idleTimer = setTimeout(this.#onIdleTimer, this.#idlePollMs);
-    }
+    else if (this.#workersMayPublish) this.#sleep();
     if (failed) {
       if (this.#onError === undefined) throw failure;
       this.#onError(failure);
     }
   };
 
-  readonly #onIdleTimer = (): void => {
-    this.#idleTimer = null;
+  // Idle with Worker producers: wait (without blocking the event loop) until one publishes.
+  #sleep(): void {
+    if (this.#sleeping || this.#state !== "running") return;
+    const wait = this.#ring!.waitForEvents(this.#idlePollMs);
+    if (wait === null) {
+      this.#schedule();
+      return;
+    }
+    this.#sleeping = true;
+    wait.then(this.#onWake, this.#onWake);
+  }
+
+  readonly #onWake = (): void => {
+    this.#sleeping = false;
     if (this.#state === "running") this.#schedule();
   };
-
-  #cancelTimers(): void {
-    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
-    this.#idleTimer = null;
-  }
 }
 
 /** Position and average entry after a fill (average kept when reducing, reset when flipping). */

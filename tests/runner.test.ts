@@ -136,6 +136,11 @@ describe("Runner, sync mode", () => {
       "stop_market",
       130,
     ]);
+    // A fill that raced the cancel is still accepted until the exchange confirms the order closed.
+    runner.onFill(stop, 131, 0.5);
+    assertEquals(ctx.position, -1.5);
+    runner.onOrderClosed(stop);
+    throwsCode(() => runner.onFill(stop, 131, 0.5), "NOT_FOUND");
     runner.stop();
   });
 
@@ -245,6 +250,24 @@ describe("Runner, threaded mode", () => {
     assertEquals([checker.count, checker.errors, checker.books], [5000, 0, 500]);
   });
 
+  test("a strategy exception during an inline drain reaches the caller, whose event is still queued", () => {
+    const { registry, btc, onSignal } = setup();
+    using runner = new Runner(registry, onSignal, { threaded: true, ringCapacity: 16, batchSize: 8 });
+    const r = new Recorder([btc]);
+    const record = r.onTrade.bind(r);
+    r.onTrade = (ctx, t) => {
+      if (t.tsNs === 3n) throw new Error("boom");
+      record(ctx, t);
+    };
+    runner.addStrategy(r);
+    runner.start();
+    for (let n = 0; n < 16; n++) runner.onTrade(btc, 100, 1, true, BigInt(n)); // fills the ring
+    const err = assertThrows(() => runner.onTrade(btc, 100, 1, true, 16n), Error);
+    assertEquals(err.message, "boom");
+    runner.stop();
+    assertEquals(r.trades.map((t) => Number(t.tsNs)), [0, 1, 2, ...Array.from({ length: 13 }, (_, i) => i + 4)]);
+  });
+
   test("a strategy exception goes to onError and the runner carries on with the next event", async () => {
     const { registry, btc, onSignal } = setup();
     const errors: unknown[] = [];
@@ -301,6 +324,33 @@ describe("Runner, threaded mode", () => {
       assertEquals(checker.books, count / 1000);
     } finally {
       for (const w of workers) w.worker.terminate();
+    }
+  });
+
+  test("an idle runner wakes up when a Worker publishes (no waiting for the idle poll)", async () => {
+    const { registry, btc, onSignal } = setup();
+    // An idle poll far longer than the test may take: only the producer's wake-up can deliver in time.
+    using runner = new Runner(registry, onSignal, { threaded: true, idlePollMs: 59_000 });
+    const r = new Recorder([btc]);
+    let arrived: () => void = () => {};
+    const third = new Promise<void>((resolve) => (arrived = resolve));
+    const record = r.onTrade.bind(r);
+    r.onTrade = (ctx, t) => {
+      record(ctx, t);
+      if (r.trades.length === 3) arrived();
+    };
+    runner.addStrategy(r);
+    const ticket = runner.producerTicket();
+    runner.start();
+    await tick(); // the runner goes to sleep: nothing is queued
+    const worker = new Worker(new URL("./support/ring_producer_worker.ts", import.meta.url).href, { type: "module" });
+    try {
+      worker.postMessage({ ticket, producer: btc.id, count: 3, mode: "single" });
+      await third; // dispatched while running, before any stop() or flush()
+      assertEquals(r.trades.map((t) => t.tsNs), [0n, 1n, 2n]);
+    } finally {
+      runner.stop();
+      worker.terminate();
     }
   });
 
