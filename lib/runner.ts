@@ -263,12 +263,14 @@ export class Runner implements StrategyHost {
   stop(): void {
     if (this.#state !== "running") return;
     const ring = this.#ring;
+    let failure: { error: unknown } | null = null;
     if (ring !== null) {
       ring.shutdown(); // also wakes a sleeping wait, which then finds the runner stopped
-      // A producer may have claimed slots it is still writing: drain until nothing is claimed.
-      for (;;) {
-        this.#consume(Infinity);
-        if (!this.#batch!.more) break;
+      // A producer may have claimed slots it is still writing: drain until nothing is claimed. A
+      // callback's exception does not stop the drain; the first is rethrown once the runner stopped.
+      const b = this.#batch!;
+      while (b.more || this.#pos < b.length || ring.stats().pending > 0) {
+        failure = this.#drainInline() ?? failure;
       }
     }
     this.#state = "stopping";
@@ -278,14 +280,15 @@ export class Runner implements StrategyHost {
       } finally {
         this.#state = "stopped";
       }
-      return;
+    } else {
+      try {
+        for (const s of this.#strategies) s.onStop?.();
+      } finally {
+        for (const s of this.#strategies) s.detach();
+        this.#state = "stopped";
+      }
     }
-    try {
-      for (const s of this.#strategies) s.onStop?.();
-    } finally {
-      for (const s of this.#strategies) s.detach();
-      this.#state = "stopped";
-    }
+    if (failure !== null) throw failure.error;
   }
 
   /** Threaded: dispatches everything queued so far, now, on this thread. Sync mode: no-op. */

@@ -268,6 +268,24 @@ describe("Runner, threaded mode", () => {
     assertEquals(r.trades.map((t) => Number(t.tsNs)), [0, 1, 2, ...Array.from({ length: 13 }, (_, i) => i + 4)]);
   });
 
+  test("stop() drains past a strategy exception, stops, then rethrows it", () => {
+    const { registry, btc, onSignal } = setup();
+    using runner = new Runner(registry, onSignal, { threaded: true });
+    const r = new Recorder([btc]);
+    const record = r.onTrade.bind(r);
+    r.onTrade = (ctx, t) => {
+      if (t.tsNs === 2n) throw new Error("boom");
+      record(ctx, t);
+    };
+    runner.addStrategy(r);
+    runner.start();
+    for (let n = 0; n < 5; n++) runner.onTrade(btc, 100, 1, true, BigInt(n));
+    const err = assertThrows(() => runner.stop(), Error);
+    assertEquals(err.message, "boom");
+    assertEquals(r.trades.map((t) => t.tsNs), [0n, 1n, 3n, 4n]);
+    assertEquals([r.stopped, runner.running, r.attached], [1, false, false]);
+  });
+
   test("a strategy exception goes to onError and the runner carries on with the next event", async () => {
     const { registry, btc, onSignal } = setup();
     const errors: unknown[] = [];
