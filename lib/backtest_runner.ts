@@ -12,6 +12,10 @@ import { type BacktestRunResult, type ExecutorOptions, SimulatedExecutor } from 
 import type { Strategy } from "./strategy.ts";
 import type { SymbolLike, SymbolRegistry } from "./symbols.ts";
 import { CsvTradeReader } from "./csv_reader.ts";
+import { OwnedHandle } from "./ffi/handle.ts";
+import { allocEventColumns, type EventColumns, readerDestroy, readerReadEvents } from "./ffi/tape_native.ts";
+import { openReaderHandle } from "./tape/reader.ts";
+import { readTapeMetadata } from "./tape/metadata.ts";
 
 /** Options of BacktestRunner (see ExecutorOptions): feeRate, initialCapital, equityIntervalNs, onSignal. */
 export type BacktestRunnerOptions = ExecutorOptions;
@@ -31,7 +35,13 @@ export interface TradeArrays {
 }
 
 const CHUNK = 65536;
+/** Level room per tape chunk: enough for the largest book the format allows (2 x 65535 levels). */
+const TAPE_LEVELS = Math.max(131070, CHUNK * 4);
 const INT64_MIN = -(2n ** 63n);
+/** Bun refuses null for a buffer parameter: an unread placeholder for "no kinds column". */
+const NO_KINDS = new Uint8Array(1);
+/** Flags of flox_bt_prepare (FLOX_BT_KINDS, FLOX_BT_TAPE_ORDER in flox.h). */
+const BT_KINDS = 1, BT_TAPE_ORDER = 2;
 
 function normaliseTs(t: bigint): bigint {
   const a = t < 0n ? -t : t;
@@ -80,13 +90,8 @@ export class BacktestRunner {
   #strategy: Strategy | null = null;
   #running = false;
 
-  // Scratch columns reused across chunks and runs: normalised timestamps and clock offsets.
-  #tsOut = new BigInt64Array(CHUNK);
-  #tOut = new Float64Array(CHUNK);
   #base = 0n;
-  #prev = INT64_MIN;
   #started = false;
-  #index = 0;
 
   constructor(registry: SymbolRegistry, options: BacktestRunnerOptions) {
     this.registry = registry;
@@ -131,26 +136,37 @@ export class BacktestRunner {
       }
     }
     if (side !== undefined) {
-      const bad = side.findIndex((s) => s > 1);
+      let bad = -1;
+      for (let i = 0; i < side.length; i++) {
+        if (side[i] > 1) {
+          bad = i;
+          break;
+        }
+      }
       if (bad >= 0) {
         throw invalidArgument(op, `side[${bad}] is ${side[bad]}; must be 0 (buy) or 1 (sell)`, FloxStatus.BAD_SIDE);
       }
     }
     const fixed = options.symbol === undefined ? strategy.symbols[0] : this.registry.resolve(options.symbol, op).id;
-    return this.#run(() => {
-      for (let from = 0; from < n; from += CHUNK) {
+    let from = 0;
+    const chunk: EventChunk = { length: 0, kind: null, tsNs, symbolId: null, price, qty, side: null };
+    const source: EventSource = {
+      fixedSymbol: fixed,
+      tapeOrder: false,
+      next() {
+        if (from >= n) return null;
         const to = Math.min(n, from + CHUNK);
-        this.#play(
-          tsNs.subarray(from, to),
-          price.subarray(from, to),
-          qty.subarray(from, to),
-          side?.subarray(from, to) ?? null,
-          ids?.subarray(from, to) ?? null,
-          fixed,
-          to - from,
-        );
-      }
-    });
+        chunk.length = to - from;
+        chunk.tsNs = tsNs.subarray(from, to);
+        chunk.price = price.subarray(from, to);
+        chunk.qty = qty.subarray(from, to);
+        chunk.side = side?.subarray(from, to) ?? null;
+        chunk.symbolId = ids?.subarray(from, to) ?? null;
+        from = to;
+        return chunk;
+      },
+    };
+    return this.#run(() => this.#playSource(source));
   }
 
   /**
@@ -182,11 +198,78 @@ export class BacktestRunner {
       );
     }
     using reader = new CsvTradeReader(path, CHUNK);
-    return this.#run(() => {
-      for (let c = reader.read(); c !== null; c = reader.read()) {
-        this.#play(c.tsNs, c.price, c.qty, c.side, null, id, c.length);
+    const chunk: EventChunk = {
+      length: 0,
+      kind: null,
+      tsNs: new BigInt64Array(0),
+      symbolId: null,
+      price: new Float64Array(0),
+      qty: new Float64Array(0),
+      side: null,
+    };
+    const source: EventSource = {
+      fixedSymbol: id,
+      tapeOrder: false,
+      next() {
+        const c = reader.read();
+        if (c === null) return null;
+        chunk.length = c.length;
+        chunk.tsNs = c.tsNs;
+        chunk.price = c.price;
+        chunk.qty = c.qty;
+        chunk.side = c.side;
+        return chunk;
+      },
+    };
+    return this.#run(() => this.#playSource(source));
+  }
+
+  /**
+   * Replays a recorded tape directory (trades and book updates, in recorded order). Symbol ids in
+   * the tape are registry ids; when the tape's metadata names its symbols, each name must match
+   * the registry's symbol of that id (INVALID_ARG otherwise).
+   */
+  runTape(dir: string): BacktestRunResult {
+    return this.#runTapes("BacktestRunner.runTape", [dir]);
+  }
+
+  /**
+   * Replays several tapes merged by event time (ties: the tape listed first), e.g. one tape per
+   * venue. Each tape keeps its own recorded order.
+   */
+  runTapes(dirs: readonly string[]): BacktestRunResult {
+    const op = "BacktestRunner.runTapes";
+    if (!Array.isArray(dirs) || dirs.length === 0) throw invalidArgument(op, "dirs must be a non-empty array of paths");
+    return this.#runTapes(op, dirs);
+  }
+
+  #runTapes(op: string, dirs: readonly string[]): BacktestRunResult {
+    this.#requireStrategy(op);
+    for (const [i, dir] of dirs.entries()) {
+      if (typeof dir !== "string" || dir === "") throw invalidArgument(op, `dirs[${i}] must be a non-empty path`);
+      this.#checkTapeSymbols(op, dir);
+    }
+    const sources: TapeSource[] = [];
+    try {
+      for (const dir of dirs) sources.push(new TapeSource(op, dir, this.#strategy!.symbols[0]));
+      return this.#run(() => sources.length === 1 ? this.#playSource(sources[0]) : this.#playMerged(sources));
+    } finally {
+      for (const s of sources) s.close();
+    }
+  }
+
+  #checkTapeSymbols(op: string, dir: string): void {
+    const names = readTapeMetadata(dir).symbolNames;
+    if (names === undefined) return;
+    for (const [id, name] of Object.entries(names)) {
+      const s = this.registry.get(Number(id));
+      if (s !== undefined && s.name.toUpperCase() !== name.toUpperCase()) {
+        throw invalidArgument(
+          op,
+          `${dir}: tape symbol ${id} is "${name}" but registry id ${id} is ${s}; register symbols in the recording's order`,
+        );
       }
-    });
+    }
   }
 
   #requireStrategy(op: string): Strategy {
@@ -200,8 +283,6 @@ export class BacktestRunner {
   #run(feed: () => void): BacktestRunResult {
     const exec = this.#executor;
     this.#started = false;
-    this.#prev = INT64_MIN;
-    this.#index = 0;
     this.#running = true;
     try {
       exec.start([this.#strategy!]);
@@ -217,41 +298,215 @@ export class BacktestRunner {
     }
   }
 
-  /** Validates and replays one chunk of n trades (columns may be longer than n). */
-  #play(
-    ts: BigInt64Array,
-    price: Float64Array,
-    qty: Float64Array,
-    side: Uint8Array | null,
-    ids: Uint32Array | null,
-    fixedSymbol: number,
-    n: number,
-  ): void {
-    if (n === 0) return;
-    const exec = this.#executor;
+  /** Starts the executor's clock at the first event of the run (normalised to ns). */
+  #startClock(firstTs: bigint): void {
     if (!this.#started) {
-      this.#base = exec.startClock(normaliseTs(ts[0]));
+      this.#base = this.#executor.startClock(normaliseTs(firstTs));
       this.#started = true;
     }
-    if (this.#tsOut.length < n) {
-      this.#tsOut = new BigInt64Array(n);
-      this.#tOut = new Float64Array(n);
+  }
+
+  /** Replays one source chunk by chunk. */
+  #playSource(src: EventSource): void {
+    const cur = new Cursor(src);
+    const exec = this.#executor;
+    for (let c = src.next(); c !== null; c = src.next()) {
+      if (c.length === 0) continue;
+      this.#startClock(c.tsNs[0]);
+      cur.prepare(c, this.#base);
+      const n = c.length;
+      exec.setTimestampSource(cur.ts, 0);
+      const one = c.kind === null && c.symbolId === null ? src.fixedSymbol : singleSymbolTrades(c);
+      if (one >= 0) exec.playTrades(one, cur.ts, cur.t, c.price, c.qty, c.side, n); // the hot loop
+      else for (let i = 0; i < n; i++) playOne(exec, c, cur.t[i], i, src.fixedSymbol);
     }
-    const tsOut = this.#tsOut, t = this.#tOut;
-    check(
-      lib.flox_bt_prepare(ts, price, qty, BigInt(n), BigInt(this.#index), this.#base, this.#prev, tsOut, t),
-      "BacktestRunner",
-    );
-    this.#prev = tsOut[n - 1];
-    this.#index += n;
-    exec.setTimestampSource(tsOut, 0);
-    // The hot loop: one call per event, no allocation.
-    if (ids === null && side !== null) {
-      for (let i = 0; i < n; i++) exec.tradeAt(fixedSymbol, price[i], qty[i], side[i] === 0, t[i], i);
-    } else {
-      for (let i = 0; i < n; i++) {
-        exec.tradeAt(ids === null ? fixedSymbol : ids[i], price[i], qty[i], side === null || side[i] === 0, t[i], i);
+  }
+
+  /** Replays several sources merged by event time (ties: the earlier source first). */
+  #playMerged(sources: EventSource[]): void {
+    const exec = this.#executor;
+    const cursors = sources.map((s) => new Cursor(s));
+    // The clock base must come from the earliest first event of all sources.
+    let first: bigint | null = null;
+    for (const cur of cursors) {
+      cur.advance();
+      if (cur.chunk !== null && (first === null || normaliseTs(cur.chunk.tsNs[0]) < first)) {
+        first = normaliseTs(cur.chunk.tsNs[0]);
+      }
+    }
+    if (first === null) return;
+    this.#startClock(first);
+    for (const cur of cursors) if (cur.chunk !== null) cur.prepare(cur.chunk, this.#base);
+    for (;;) {
+      let best: Cursor | null = null, bestT = Infinity;
+      for (let k = 0; k < cursors.length; k++) {
+        const cur = cursors[k];
+        if (cur.chunk !== null && cur.t[cur.i] < bestT) {
+          best = cur;
+          bestT = cur.t[cur.i];
+        }
+      }
+      if (best === null) return;
+      const i = best.i;
+      exec.setTimestampSource(best.ts, i);
+      playOne(exec, best.chunk!, bestT, i, best.src.fixedSymbol);
+      if (++best.i === best.chunk!.length) {
+        best.advance();
+        if (best.chunk !== null) best.prepare(best.chunk, this.#base);
       }
     }
   }
+}
+
+/** A chunk of events from any source. Null columns mean: all trades / the source's fixed symbol / buys. */
+interface EventChunk {
+  length: number;
+  kind: Uint8Array | null;
+  tsNs: BigInt64Array;
+  symbolId: Uint32Array | null;
+  price: Float64Array;
+  qty: Float64Array;
+  side: Uint8Array | null;
+  levelStart?: Uint32Array;
+  bidCount?: Uint32Array;
+  askCount?: Uint32Array;
+  levelPrice?: Float64Array;
+  levelQty?: Float64Array;
+}
+
+/** Where events come from: typed arrays, a CSV file, a tape. */
+interface EventSource {
+  /** Next chunk, or null at the end. The chunk may be overwritten by the next call. */
+  next(): EventChunk | null;
+  /** Symbol of the events when chunks carry no symbol column. */
+  readonly fixedSymbol: number;
+  /** Recorded arrival order: keep it even where timestamps go back (the clock then holds). */
+  readonly tapeOrder: boolean;
+}
+
+const KIND_TRADE = 1, KIND_SNAPSHOT = 2;
+
+/** Events of a tape, read in chunks through the native reader (bounded memory). */
+class TapeSource implements EventSource {
+  readonly tapeOrder = true;
+  readonly #op: string;
+  readonly #handle: OwnedHandle;
+  readonly #cols: EventColumns = allocEventColumns(CHUNK, TAPE_LEVELS);
+  readonly #chunk: EventChunk;
+
+  constructor(op: string, dir: string, readonly fixedSymbol: number) {
+    this.#op = op;
+    this.#handle = new OwnedHandle(openReaderHandle(op, dir, undefined, true), readerDestroy, `tape reader for ${dir}`);
+    const c = this.#cols;
+    this.#chunk = {
+      length: 0,
+      kind: c.kind,
+      tsNs: c.tsNs,
+      symbolId: c.symbolId,
+      price: c.price,
+      qty: c.qty,
+      side: c.side,
+      levelStart: c.levelStart,
+      bidCount: c.bidCount,
+      askCount: c.askCount,
+      levelPrice: c.levelPrice,
+      levelQty: c.levelQty,
+    };
+  }
+
+  next(): EventChunk | null {
+    const [events] = readerReadEvents(this.#op, this.#handle.get(this.#op), this.#cols);
+    if (events === 0) return null;
+    this.#chunk.length = events;
+    return this.#chunk;
+  }
+
+  close(): void {
+    this.#handle.close();
+  }
+}
+
+/** Per-source state: the prepared timestamps and clock of the current chunk, and the position in it. */
+class Cursor {
+  ts = new BigInt64Array(CHUNK);
+  t = new Float64Array(CHUNK);
+  chunk: EventChunk | null = null;
+  i = 0;
+  #prev = INT64_MIN;
+  #index = 0;
+  #clock = new BigInt64Array(1);
+  constructor(readonly src: EventSource) {}
+
+  advance(): void {
+    for (let c = this.src.next(); c !== null; c = this.src.next()) {
+      if (c.length > 0) {
+        this.chunk = c;
+        this.i = 0;
+        return;
+      }
+    }
+    this.chunk = null;
+  }
+
+  /** Normalises and checks the chunk (one native call) and computes its clock offsets. */
+  prepare(c: EventChunk, base: bigint): void {
+    const n = c.length;
+    if (this.ts.length < n) {
+      this.ts = new BigInt64Array(n);
+      this.t = new Float64Array(n);
+    }
+    const flags = (c.kind !== null ? BT_KINDS : 0) | (this.src.tapeOrder ? BT_TAPE_ORDER : 0);
+    check(
+      lib.flox_bt_prepare(
+        c.tsNs,
+        c.price,
+        c.qty,
+        c.kind ?? NO_KINDS,
+        flags,
+        BigInt(n),
+        BigInt(this.#index),
+        base,
+        this.#prev,
+        this.ts,
+        this.t,
+        this.#clock,
+      ),
+      "BacktestRunner",
+    );
+    this.#prev = this.#clock[0];
+    this.#index += n;
+  }
+}
+
+/** The symbol when every row of the chunk is a trade of one symbol (the fast path), else -1. */
+function singleSymbolTrades(c: EventChunk): number {
+  const n = c.length, kind = c.kind, ids = c.symbolId;
+  if (kind !== null) { for (let i = 0; i < n; i++) if (kind[i] !== KIND_TRADE) return -1; }
+  if (ids === null) return -1;
+  const id = ids[0];
+  for (let i = 1; i < n; i++) if (ids[i] !== id) return -1;
+  return id;
+}
+
+/** One event of a chunk through the executor (general path: any kind, any symbol). */
+function playOne(exec: SimulatedExecutor, c: EventChunk, t: number, i: number, fixedSymbol: number): void {
+  const sym = c.symbolId === null ? fixedSymbol : c.symbolId[i];
+  if (c.kind === null || c.kind[i] === KIND_TRADE) {
+    exec.tradeAt(sym, c.price[i], c.qty[i], c.side === null || c.side[i] === 0, t, i);
+    return;
+  }
+  const start = c.levelStart![i], nb = c.bidCount![i], na = c.askCount![i];
+  exec.bookAt(
+    {
+      symbol: sym,
+      tsNs: exec.currentTsNs(),
+      snapshot: c.kind[i] === KIND_SNAPSHOT,
+      bidPrices: c.levelPrice!.subarray(start, start + nb),
+      bidQtys: c.levelQty!.subarray(start, start + nb),
+      askPrices: c.levelPrice!.subarray(start + nb, start + nb + na),
+      askQtys: c.levelQty!.subarray(start + nb, start + nb + na),
+    },
+    t,
+    i,
+  );
 }

@@ -478,6 +478,51 @@ export class SimulatedExecutor implements StrategyHost {
     for (let i = 0; i < list.length; i++) list[i].onTrade?.(st.ctx, ev);
   }
 
+  /**
+   * The hot path for a chunk of trades of one symbol (a CSV file, a one-symbol tape): the same steps
+   * as tradeAt per event, with the state the loop needs held in locals. `tsNs` are the events'
+   * normalised timestamps, `t` their offsets from the clock base, `side` 0 buy / 1 sell (null: buys).
+   */
+  playTrades(
+    symbolId: number,
+    tsNs: BigInt64Array,
+    t: Float64Array,
+    price: Float64Array,
+    qty: Float64Array,
+    side: Uint8Array | null,
+    n: number,
+  ): void {
+    this.#tsSource = tsNs;
+    this.#events += n;
+    const st = this.#states[symbolId];
+    if (st === undefined) { // no strategy trades this symbol: only the clock moves
+      if (n > 0 && t[n - 1] >= this.#nextSample) this.#sampleUntil(t[n - 1]);
+      if (n > 0) this.#now = t[n - 1];
+      return;
+    }
+    const ctx = st.ctx, ev = this.#trade, list = st.strategies;
+    const only = list.length === 1 ? list[0] : null;
+    const onTrade = only?.onTrade;
+    ev.symbol = symbolId;
+    let nextSample = this.#nextSample;
+    for (let i = 0; i < n; i++) {
+      const p = price[i], ti = t[i];
+      this.#tsIndex = i;
+      if (ti >= nextSample) {
+        this.#sampleUntil(ti);
+        nextSample = this.#nextSample;
+      }
+      ctx.lastTradePrice = p;
+      if (st.resting.length !== 0) this.#matchOnTrade(st, p);
+      ev.price = p;
+      ev.qty = qty[i];
+      ev.isBuy = side === null || side[i] === 0;
+      if (onTrade !== undefined) only!.onTrade!(ctx, ev);
+      else if (only === null) { for (let k = 0; k < list.length; k++) list[k].onTrade?.(ctx, ev); }
+    }
+    if (n > 0) this.#now = t[n - 1];
+  }
+
   /** A trade from a live feed (or any caller holding a bigint timestamp). Validates its input. */
   onTrade(symbolId: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): void {
     const op = "SimulatedExecutor.onTrade";
@@ -548,7 +593,7 @@ export class SimulatedExecutor implements StrategyHost {
     const op = "SimulatedExecutor.submit";
     this.#requireRunning(op);
     const st = this.#states[o.symbol];
-    if (st === undefined || !st.strategies.includes(strategy)) {
+    if (st === undefined || (st.strategies[0] !== strategy && !st.strategies.includes(strategy))) {
       throw invalidArgument(op, `symbol ${o.symbol} is not traded by this strategy in this run`);
     }
     const units = Math.round(o.quantity * UNITS);
@@ -576,7 +621,6 @@ export class SimulatedExecutor implements StrategyHost {
       o.triggerPrice,
       o.reduceOnly,
     );
-    this.#orders.set(id, order);
     this.#onSignal?.({ ...o, orderId: id, tsNs: this.currentTsNs(), action: "submit" });
     this.#tryNow(order);
     return id;
@@ -585,11 +629,16 @@ export class SimulatedExecutor implements StrategyHost {
   cancel(strategy: Strategy, orderId: number): void {
     const op = "SimulatedExecutor.cancel";
     this.#requireRunning(op);
+    // Only resting orders are kept by id; any other id issued in this run has filled or was cancelled.
     const order = this.#orders.get(orderId);
-    if (order === undefined || order.strategy !== strategy) {
-      throw new FloxError(FloxStatus.NOT_FOUND, `${op}: order ${orderId} was not sent by this strategy in this run`);
+    if (order === undefined) {
+      if (Number.isInteger(orderId) && orderId >= 1 && orderId <= this.#nextOrderId) return;
+      throw new FloxError(FloxStatus.NOT_FOUND, `${op}: no order ${orderId} was sent in this run`);
     }
-    if (!order.open) return;
+    if (order.strategy !== strategy) {
+      throw new FloxError(FloxStatus.NOT_FOUND, `${op}: order ${orderId} was not sent by this strategy`);
+    }
+    this.#orders.delete(orderId);
     order.open = false;
     const list = order.state.resting;
     const i = list.indexOf(order);
@@ -629,6 +678,7 @@ export class SimulatedExecutor implements StrategyHost {
       return this.#fill(o, last);
     }
     o.state.resting.push(o);
+    this.#orders.set(o.id, o);
     this.#resting++;
   }
 
@@ -677,9 +727,13 @@ export class SimulatedExecutor implements StrategyHost {
   }
 
   #compact(st: SymbolState): void {
-    const before = st.resting.length;
-    st.resting = st.resting.filter((o) => o.open);
-    this.#resting -= before - st.resting.length;
+    const kept: Order[] = [];
+    for (const o of st.resting) {
+      if (o.open) kept.push(o);
+      else this.#orders.delete(o.id);
+    }
+    this.#resting -= st.resting.length - kept.length;
+    st.resting = kept;
   }
 
   /** Fills order `o` in full at `price` (reduce-only orders: at most the open position). */

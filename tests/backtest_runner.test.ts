@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assert, assertAlmostEquals, assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
 import * as flox from "../mod.ts";
+import { dirname } from "node:path";
+import { floxSamplePath } from "./support/tape_helpers.ts";
 
 const S = 1_000_000_000n;
 /** A multiple of 60 s, so equity ticks fall at T0 + 60 s, T0 + 120 s, ... */
@@ -188,6 +190,22 @@ describe("fill rules and accounting (hand-computed)", () => {
     const r = bt.runTrades(trades([[0, 100], [1, 95], [2, 80]]));
     assertEquals(s.fills.length, 0);
     assertEquals([r.orders, r.unfilledOrders], [1, 0]);
+  });
+
+  test("cancelling a filled order is a no-op; an id never sent is NOT_FOUND", () => {
+    const bt = new flox.BacktestRunner(registry, { initialCapital: 1_000 });
+    const codes: string[] = [];
+    const s = new Scripted([btc], {
+      0: (s) => {
+        const id = s.marketBuy(1); // fills at once
+        assertEquals(s.cancelOrder(id), id);
+        codes.push(codeOf(() => s.cancelOrder(id + 5)));
+      },
+    });
+    bt.setStrategy(s);
+    bt.runTrades(trades([[0, 100]]));
+    assertEquals(s.fills.length, 1);
+    assertEquals(codes, ["NOT_FOUND"]);
   });
 
   test("market orders sent before any price wait for the first print", () => {
@@ -474,5 +492,192 @@ describe("strategy lifecycle", () => {
     assertEquals(calls, ["start", "stop", "start", "stop"]);
     assertStrictEquals(s.attached, false);
     assertEquals(codeOf(() => s.marketBuy(1)), "STATE");
+  });
+});
+
+describe("live path and batch path agree", () => {
+  test("SimulatedExecutor.onTrade per event and runTrades give the same signals, fills and stats", () => {
+    class SmaCross extends flox.Strategy {
+      fast = new flox.SMA(5);
+      slow = new flox.SMA(20);
+      override onStart(): void {
+        this.fast.reset();
+        this.slow.reset();
+      }
+      override onTrade(ctx: flox.SymbolContext, trade: flox.Trade): void {
+        const f = this.fast.update(trade.price), s = this.slow.update(trade.price);
+        if (f === null || s === null) return;
+        if (f > s && ctx.isFlat()) this.marketBuy(0.5);
+        else if (f < s && ctx.isLong()) this.closePosition();
+      }
+    }
+    const n = 5_000;
+    const d: flox.TradeArrays = {
+      tsNs: new BigInt64Array(n),
+      price: new Float64Array(n),
+      qty: new Float64Array(n),
+      side: new Uint8Array(n),
+    };
+    let p = 100;
+    for (let i = 0; i < n; i++) {
+      p += Math.sin(i / 37) * 0.3 + Math.cos(i / 5) * 0.2;
+      d.tsNs[i] = T0 + BigInt(i) * 7_000_000_000n; // 7 s apart: several trades per equity tick
+      d.price[i] = p;
+      d.qty[i] = 1;
+      d.side![i] = i % 2;
+    }
+    const batchSignals: flox.Signal[] = [], liveSignals: flox.Signal[] = [];
+    const bt = new flox.BacktestRunner(registry, {
+      feeRate: 0.001,
+      initialCapital: 1_000,
+      onSignal: (s) => batchSignals.push(s),
+    });
+    bt.setStrategy(new SmaCross([btc]));
+    const a = bt.runTrades(d);
+    const ex = new flox.SimulatedExecutor({
+      feeRate: 0.001,
+      initialCapital: 1_000,
+      onSignal: (s) => liveSignals.push(s),
+    });
+    ex.start([new SmaCross([btc])]);
+    for (let i = 0; i < n; i++) ex.onTrade(1, d.price[i], d.qty[i], d.side![i] === 0, d.tsNs[i]);
+    const b = ex.finish();
+    assert(batchSignals.length > 20, `only ${batchSignals.length} signals`);
+    assertEquals(liveSignals, batchSignals);
+    assertEquals(b.toJSON(), a.toJSON());
+    assertEquals([...b.equityCurve()], [...a.equityCurve()]);
+    assertEquals(b.trades(), a.trades());
+  });
+});
+
+describe("runTape / runTapes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "flox-bt-tape-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Counts events per kind and symbol; buys once at the first trade after a book is known. */
+  class Watcher extends flox.Strategy {
+    trades = new Map<number, number>();
+    books = 0;
+    order: string[] = [];
+    fillPrice = NaN;
+    askWhenSent = NaN;
+    override onStart(): void {
+      this.trades.clear();
+      this.own.clear();
+      this.askWhenSent = this.fillPrice = NaN;
+      this.books = 0;
+      this.order = [];
+    }
+    override onTrade(ctx: flox.SymbolContext, t: flox.Trade): void {
+      this.trades.set(t.symbol, (this.trades.get(t.symbol) ?? 0) + 1);
+      this.order.push(`${t.symbol}@${t.tsNs}`);
+      if (t.symbol === 1 && Number.isNaN(this.askWhenSent) && ctx.bestAsk === ctx.bestAsk) {
+        this.askWhenSent = ctx.bestAsk;
+        this.marketBuy(0.001, 1);
+      }
+    }
+    // An independent replay of each book (snapshots replace, deltas set or remove levels).
+    own = new Map<number, { bids: Map<number, number>; asks: Map<number, number> }>();
+    override onBookUpdate(ctx: flox.SymbolContext, u: flox.BookUpdate): void {
+      this.books++;
+      let b = this.own.get(u.symbol);
+      if (!b) this.own.set(u.symbol, b = { bids: new Map(), asks: new Map() });
+      if (u.snapshot) b.bids.clear(), b.asks.clear();
+      u.bidPrices.forEach((p, j) => u.bidQtys[j] > 0 ? b.bids.set(p, 1) : b.bids.delete(p));
+      u.askPrices.forEach((p, j) => u.askQtys[j] > 0 ? b.asks.set(p, 1) : b.asks.delete(p));
+      const bid = b.bids.size ? Math.max(...b.bids.keys()) : NaN, ask = b.asks.size ? Math.min(...b.asks.keys()) : NaN;
+      assertEquals([ctx.bestBid, ctx.bestAsk], [bid, ask]);
+    }
+    override onFill(_c: flox.SymbolContext, f: flox.Fill): void {
+      this.fillPrice = f.price;
+    }
+  }
+
+  test("the FLOX sample tape: every trade and book update, market order at the ask", () => {
+    const sample = floxSamplePath();
+    if (sample === null) {
+      console.log("skipped: shared/fixtures/flox-sample not found beside the repository");
+      return;
+    }
+    const sampleDir = dirname(sample);
+    const r2 = new flox.SymbolRegistry();
+    r2.addSymbol("bybit", "BTCUSDT");
+    r2.addSymbol("bybit", "ETHUSDT");
+    const bt = new flox.BacktestRunner(r2, { feeRate: 0.0005, initialCapital: 10_000 });
+    const w = new Watcher([1, 2]);
+    bt.setStrategy(w);
+    const info = flox.inspectTape(sampleDir);
+    const r = bt.runTape(sampleDir);
+    assertEquals(r.events, info.tradeCount + info.bookUpdateCount);
+    assertEquals((w.trades.get(1) ?? 0) + (w.trades.get(2) ?? 0), info.tradeCount);
+    assertEquals(w.books, info.bookUpdateCount);
+    assert(!Number.isNaN(w.askWhenSent));
+    assertEquals(w.fillPrice, w.askWhenSent);
+    assertEquals(r.fills, 1);
+    assertAlmostEquals(r.totalFees, 0.001 * w.fillPrice * 0.0005, 1e-12);
+    // a second run over the same tape is identical
+    assertEquals(bt.runTape(sampleDir).toJSON(), r.toJSON());
+  });
+
+  test("a tape written by the recorder backtests like the same trades as arrays", () => {
+    const n = 3000;
+    const d: flox.TradeArrays = {
+      tsNs: new BigInt64Array(n),
+      price: new Float64Array(n),
+      qty: new Float64Array(n),
+      side: new Uint8Array(n),
+    };
+    let p = 50;
+    for (let i = 0; i < n; i++) {
+      p += Math.sin(i / 23) * 0.05;
+      d.tsNs[i] = T0 + BigInt(i) * 3_000_000_000n;
+      d.price[i] = Math.round(p * 1e4) / 1e4; // exact in the tape's 1e-8 fixed point
+      d.qty[i] = 0.25;
+      d.side![i] = i % 3 === 0 ? 1 : 0;
+    }
+    const tapeDir = join(dir, "one");
+    const rec = flox.makeRecorderHook(tapeDir, { symbols: { 1: "BTCUSDT" } });
+    rec.recordTrades({ tsNs: d.tsNs, symbolId: new Uint32Array(n).fill(1), price: d.price, qty: d.qty, side: d.side! });
+    rec.close();
+    const steps: Record<number, Step> = {};
+    for (let i = 10; i < n; i += 97) steps[i] = (s, ctx) => ctx.isFlat() ? s.marketBuy(1) : s.closePosition();
+    const bt = new flox.BacktestRunner(registry, { feeRate: 0.001, initialCapital: 1_000 });
+    bt.setStrategy(new Scripted([btc], steps));
+    const fromArrays = bt.runTrades(d);
+    const fromTape = bt.runTape(tapeDir);
+    assert(fromArrays.totalTrades > 10);
+    assertEquals(fromTape.toJSON(), fromArrays.toJSON());
+    assertEquals(fromTape.trades(), fromArrays.trades());
+  });
+
+  test("runTapes merges by timestamp; ties keep the order of the list", () => {
+    const a = join(dir, "a"), b = join(dir, "b");
+    const ra = flox.makeRecorderHook(a);
+    for (const s of [0, 2, 4, 6]) ra.recordTrade(btc, 100, 1, true, T0 + BigInt(s) * S);
+    ra.close();
+    const rb = flox.makeRecorderHook(b);
+    for (const s of [1, 3, 4, 7]) rb.recordTrade(eth, 10, 1, false, T0 + BigInt(s) * S);
+    rb.close();
+    const bt = new flox.BacktestRunner(registry, { initialCapital: 1_000 });
+    const w = new Watcher([btc, eth]);
+    bt.setStrategy(w);
+    const r = bt.runTapes([a, b]);
+    const at = (sym: number, s: number) => `${sym}@${T0 + BigInt(s) * S}`;
+    assertEquals(w.order, [at(1, 0), at(2, 1), at(1, 2), at(2, 3), at(1, 4), at(2, 4), at(1, 6), at(2, 7)]);
+    assertEquals(r.events, 8);
+    bt.runTapes([b, a]);
+    assertEquals(w.order.slice(4, 6), [at(2, 4), at(1, 4)]);
+  });
+
+  test("tape symbol names must match the registry; bad paths are NOT_FOUND", () => {
+    const t = join(dir, "named");
+    const rec = flox.makeRecorderHook(t, { symbols: { 1: "SOLUSDT" } });
+    rec.recordTrade(1, 1, 1, true, T0);
+    rec.close();
+    const bt = new flox.BacktestRunner(registry, { initialCapital: 1_000 });
+    bt.setStrategy(new Watcher([btc]));
+    assertThrows(() => bt.runTape(t), flox.FloxError, 'tape symbol 1 is "SOLUSDT"');
+    assertEquals(codeOf(() => bt.runTape(join(dir, "missing"))), "NOT_FOUND");
+    assertEquals(codeOf(() => bt.runTapes([])), "INVALID_ARG");
   });
 });

@@ -703,16 +703,25 @@ FLOX_API int32_t flox_ind_vwap(const double *price, const double *qty, int64_t n
  * TypeScript; C prepares columns in chunks (one call per chunk, never per event).
  */
 
+/* Flags of flox_bt_prepare. */
+#define FLOX_BT_KINDS 1      /* kinds[] says which rows are trades (tape kinds: 1 trade, 2 snapshot, 3 delta) */
+#define FLOX_BT_TAPE_ORDER 2 /* events stay in the given order even when a timestamp goes back (recorded
+                              * arrival order): the clock then holds at the latest time seen */
+
 /**
- * Prepares a chunk of trades for the backtest loop: normalises each ts[i] by magnitude (s/ms/us/ns,
- * spec section 1) into ts_out[i], checks it is not before the previous event (prev_ts for i = 0;
- * pass INT64_MIN for none), checks price[i] finite > 0 and qty[i] finite >= 0, and writes
- * t_out[i] = (double)(ts_out[i] - base). first_index is added to i in error messages.
+ * Prepares a chunk of events for the backtest loop: normalises each ts[i] by magnitude (s/ms/us/ns,
+ * spec section 1) into ts_out[i]; checks it is not before the previous event (prev_ts for i = 0;
+ * pass INT64_MIN for none) unless FLOX_BT_TAPE_ORDER; checks price[i] finite > 0 and qty[i] finite
+ * >= 0 for trades (every row, or the rows kinds[i] == 1 with FLOX_BT_KINDS; kinds must be a valid
+ * pointer either way, for Bun); writes the clock t_out[i] = (double)(max(prev_ts, ts_out[0..i]) - base).
+ * *clock_out gets the clock at the end of the chunk (the prev_ts of the next one).
+ * first_index is added to i in error messages.
  * @return FLOX_OK, FLOX_E_UNSORTED, FLOX_E_BAD_PRICE, FLOX_E_BAD_QUANTITY, FLOX_E_INVALID_ARG; on
  *         failure nothing is written. ts_out may be ts (in place). Thread-safe.
  */
-FLOX_API int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, int64_t n,
-                                 int64_t first_index, int64_t base, int64_t prev_ts, int64_t *ts_out, double *t_out);
+FLOX_API int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, const uint8_t *kinds,
+                                 int32_t flags, int64_t n, int64_t first_index, int64_t base, int64_t prev_ts,
+                                 int64_t *ts_out, double *t_out, int64_t *clock_out);
 
 /* CSV formats reported by flox_csv_format (detected from the first line; see cabi/src/csv.c). */
 #define FLOX_CSV_TRADES 1          /* header with timestamp, price, qty/amount, [side | is_buyer_maker] */

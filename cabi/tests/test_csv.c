@@ -145,15 +145,25 @@ static void bt_prepare(void) {
   const double p[3] = {1, 2, 3}, q[3] = {1, 0, 1};
   int64_t out[3];
   double off[3];
+  int64_t clock = 0;
   const int64_t base = 1700000000000000000LL;
-  CHECK_STATUS(flox_bt_prepare(t, p, q, 3, 0, base, INT64_MIN, out, off), FLOX_OK);
+  CHECK_STATUS(flox_bt_prepare(t, p, q, NULL, 0, 3, 0, base, INT64_MIN, out, off, &clock), FLOX_OK);
   CHECK_EQ_INT(out[1], 1700000000500000000LL);
   CHECK(off[2] == 1e9);
-  CHECK_STATUS(flox_bt_prepare(t, p, q, 3, 10, base, 1800000000000000000LL, out, off), FLOX_E_UNSORTED);
+  CHECK_STATUS(flox_bt_prepare(t, p, q, NULL, 0, 3, 10, base, 1800000000000000000LL, out, off, &clock), FLOX_E_UNSORTED);
   CHECK(strstr(flox_last_error(), "tsNs[10]") != NULL);
   const double bad[3] = {1, 2, -3};
-  CHECK_STATUS(flox_bt_prepare(t, bad, q, 3, 0, base, INT64_MIN, out, off), FLOX_E_BAD_PRICE);
+  CHECK_STATUS(flox_bt_prepare(t, bad, q, NULL, 0, 3, 0, base, INT64_MIN, out, off, &clock), FLOX_E_BAD_PRICE);
   CHECK(strstr(flox_last_error(), "price[2]") != NULL);
+  const uint8_t kinds[3] = {1, 1, 2}; /* the bad row is a book update: not checked as a trade */
+  CHECK_STATUS(flox_bt_prepare(t, bad, q, kinds, FLOX_BT_KINDS, 3, 0, base, INT64_MIN, out, off, &clock), FLOX_OK);
+  /* Tape order: a late event keeps its own timestamp, the clock holds. */
+  const int64_t late[3] = {1700000001000LL, 1700000000500LL, 1700000002000LL};
+  CHECK_STATUS(flox_bt_prepare(late, p, q, kinds, 0, 3, 0, base, INT64_MIN, out, off, &clock), FLOX_E_UNSORTED);
+  CHECK_STATUS(flox_bt_prepare(late, p, q, kinds, FLOX_BT_TAPE_ORDER, 3, 0, base, INT64_MIN, out, off, &clock), FLOX_OK);
+  CHECK_EQ_INT(out[1], 1700000000500000000LL);
+  CHECK(off[0] == 1e9 && off[1] == 1e9 && off[2] == 2e9);
+  CHECK_EQ_INT(clock, 1700000002000000000LL);
 }
 
 static void indicators_basic(void) {

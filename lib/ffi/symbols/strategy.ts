@@ -28,10 +28,24 @@ export const strategySymbols = {
   },
   // int32_t flox_ind_vwap(const double *price, const double *qty, int64_t n, int32_t period, double *out);
   flox_ind_vwap: { parameters: ["buffer", "buffer", "i64", "i32", "buffer"], result: "i32" },
-  // int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, int64_t n,
-  //                         int64_t first_index, int64_t base, int64_t prev_ts, int64_t *ts_out, double *t_out);
+  // int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, const uint8_t *kinds,
+  //                         int32_t flags, int64_t n, int64_t first_index, int64_t base, int64_t prev_ts,
+  //                         int64_t *ts_out, double *t_out, int64_t *clock_out);
   flox_bt_prepare: {
-    parameters: ["buffer", "buffer", "buffer", "i64", "i64", "i64", "i64", "buffer", "buffer"],
+    parameters: [
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i32",
+      "i64",
+      "i64",
+      "i64",
+      "i64",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
     result: "i32",
   },
   // int32_t flox_csv_open(const char *path, flox_csv_reader **out);
