@@ -19,6 +19,9 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DFLOX_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs" >/dev/null
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j "$jobs" | tee "$logs/ctest-asan.txt"
 
+say "fuzzing the tape reader (libFuzzer, bounded)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+
 say "static checks"
 deno run -A scripts/check-symbols.ts
 deno check mod.ts $(ls -d bin examples bench tests scripts 2>/dev/null)

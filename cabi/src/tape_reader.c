@@ -24,6 +24,8 @@ typedef struct {
   int64_t hdr_first, hdr_last;
 } seg_state;
 
+#define SMALL_SYMS 4096
+
 typedef struct {
   char *segment, *reason;
   int64_t bytes_skipped;
@@ -57,6 +59,7 @@ struct flox_tape_reader {
   size_t syms_n, syms_cap;
   uint32_t last_sym;
   int last_sym_valid;
+  uint64_t small_syms[SMALL_SYMS / 64]; /* seen-bits for ids < SMALL_SYMS: no search per trade */
 };
 
 /* Records a damage report of the current pass (reports are reset with the position). */
@@ -221,6 +224,11 @@ static int next_frame(flox_tape_reader *r, tape_frame *f) {
 static int32_t note_symbol(flox_tape_reader *r, uint32_t sym) {
   r->last_sym = sym;
   r->last_sym_valid = 1;
+  if (sym < SMALL_SYMS) {
+    uint64_t bit = 1ull << (sym & 63);
+    if (r->small_syms[sym >> 6] & bit) return FLOX_OK;
+    r->small_syms[sym >> 6] |= bit;
+  }
   size_t lo = 0, hi = r->syms_n;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -271,6 +279,7 @@ static void reset_position(flox_tape_reader *r) {
   r->have_trade = r->have_event = 0;
   r->syms_n = 0;
   r->last_sym_valid = 0;
+  memset(r->small_syms, 0, sizeof r->small_syms);
   for (size_t i = 0; i < r->damage_n; i++) {
     free(r->damage[i].segment);
     free(r->damage[i].reason);
@@ -380,8 +389,64 @@ static int32_t read_trades_impl(flox_tape_reader *r, int64_t *ts, uint32_t *sym,
     return flox_fail(FLOX_E_INVALID_ARG, "a column is NULL");
   int32_t n = 0;
   const double pdiv = r->pdiv, qdiv = r->qdiv;
+  const int64_t lower = r->seek_ts > r->from_ts ? r->seek_ts : r->from_ts;
   tape_frame f;
   while (n < cap) {
+    /* Fast path: frames already checked in the cursor's window, decoded straight into the columns. */
+    if (r->have_cursor && !r->have_pending && r->filter_n == 0 && r->have_event && r->cur.wi < r->cur.wn) {
+      tape_cursor *c = &r->cur;
+      const uint8_t *wb = c->wbase;
+      const int64_t stop = c->stop_after_ts;
+      size_t wi = c->wi;
+      const size_t wn = c->wn;
+      int64_t trades = 0, books = 0, last_ts = 0;
+      int any = 0;
+      while (wi < wn && n < cap) {
+        const uint8_t *h = wb + c->win[wi++];
+        const uint8_t *p = h + TAPE_FRAME_HEADER;
+        const int64_t t = ld_i64(p);
+        if (t > stop) {
+          c->done = 1;
+          wi = c->wn = 0;
+          break;
+        }
+        if (t < lower) continue;
+        any = 1;
+        last_ts = t;
+        if (h[8] != TAPE_FRAME_TRADE) {
+          books++;
+          continue;
+        }
+        const uint32_t sy = ld_u32(p + TAPE_T_SYMBOL);
+        if ((sy != r->last_sym || !r->last_sym_valid) &&
+            !(sy < SMALL_SYMS && (r->small_syms[sy >> 6] & (1ull << (sy & 63))))) {
+          int32_t rc = note_symbol(r, sy);
+          if (rc != FLOX_OK) return rc;
+        }
+        if (!r->have_trade) {
+          r->have_trade = 1;
+          r->st[FLOX_TAPE_RSTAT_FIRST_TRADE_TS] = t;
+        }
+        r->st[FLOX_TAPE_RSTAT_LAST_TRADE_TS] = t;
+        trades++;
+        ts[n] = t;
+        sym[n] = sy;
+        if (price_raw) {
+          price_raw[n] = ld_i64(p + TAPE_T_PRICE);
+          qty_raw[n] = ld_i64(p + TAPE_T_QTY);
+        } else {
+          price[n] = tape_from_fixed(ld_i64(p + TAPE_T_PRICE), pdiv);
+          qty[n] = tape_from_fixed(ld_i64(p + TAPE_T_QTY), qdiv);
+        }
+        side[n] = p[TAPE_T_SIDE];
+        n++;
+      }
+      if (c->wn) c->wi = wi;
+      r->st[FLOX_TAPE_RSTAT_TRADES] += trades;
+      r->st[FLOX_TAPE_RSTAT_BOOK_UPDATES] += books;
+      if (any) r->st[FLOX_TAPE_RSTAT_LAST_EVENT_TS] = last_ts;
+      continue;
+    }
     int got = next_frame(r, &f);
     if (got < 0) return flox_last_status();
     if (got == 0) break;

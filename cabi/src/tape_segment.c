@@ -8,6 +8,7 @@
 #include "flox.h"
 #include "tape_lz4.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 int tape_seg_parse(tape_seg *s, const uint8_t *data, size_t size, char *why, size_t why_cap) {
@@ -49,56 +50,93 @@ int tape_seg_parse(tape_seg *s, const uint8_t *data, size_t size, char *why, siz
   return 0;
 }
 
-int tape_frame_check(const uint8_t *buf, size_t pos, size_t end, tape_frame *f, char *why, size_t why_cap) {
-  if (end - pos < TAPE_FRAME_HEADER) {
-    snprintf(why, why_cap, "torn frame header at offset %zu (%zu bytes left)", pos, end - pos);
-    return -1;
-  }
-  const uint8_t *h = buf + pos;
-  uint32_t size = ld_u32(h);
-  if (size > TAPE_FRAME_MAX_PAYLOAD) {
-    snprintf(why, why_cap, "frame at offset %zu claims %u bytes, over the 10 MiB limit", pos, size);
-    return -1;
-  }
-  if (size > end - pos - TAPE_FRAME_HEADER) {
-    snprintf(why, why_cap, "torn frame at offset %zu: %u payload bytes claimed, %zu present", pos, size,
-             end - pos - TAPE_FRAME_HEADER);
-    return -1;
-  }
-  const uint8_t *p = h + TAPE_FRAME_HEADER;
-  if (flox_crc32(p, size) != ld_u32(h + 4)) {
-    snprintf(why, why_cap, "CRC mismatch in frame at offset %zu", pos);
-    return -1;
-  }
-  uint8_t type = h[8];
-  uint32_t need = 0;
+/* Minimum payload of a frame type (0 for unknown types, which are skipped by size). */
+static uint32_t min_payload(const uint8_t *p, uint32_t size, uint8_t type) {
   switch (type) {
-    case TAPE_FRAME_TRADE: need = TAPE_TRADE_SIZE; break;
+    case TAPE_FRAME_TRADE: return TAPE_TRADE_SIZE;
     case TAPE_FRAME_BOOK_SNAPSHOT:
     case TAPE_FRAME_BOOK_DELTA:
-      need = TAPE_BOOK_HEADER;
-      if (size >= TAPE_BOOK_HEADER)
-        need += TAPE_BOOK_LEVEL * ((uint32_t)ld_u16(p + TAPE_B_BIDS) + ld_u16(p + TAPE_B_ASKS));
+      if (size < TAPE_BOOK_HEADER) return TAPE_BOOK_HEADER;
+      return TAPE_BOOK_HEADER + TAPE_BOOK_LEVEL * ((uint32_t)ld_u16(p + TAPE_B_BIDS) + ld_u16(p + TAPE_B_ASKS));
+    case TAPE_FRAME_OPTION_QUOTE: return TAPE_OPTION_QUOTE_SIZE;
+    case TAPE_FRAME_POOL_STATE: {
+      if (size < TAPE_POOL_HEADER) return TAPE_POOL_HEADER;
+      uint64_t n = (uint64_t)TAPE_POOL_HEADER + ld_u32(p + 20);
+      return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+    }
+    default: return 0;
+  }
+}
+
+size_t tape_frames_check(const uint8_t *buf, size_t pos, size_t end, size_t max, size_t *offs, int *bad, char *why,
+                         size_t why_cap) {
+  *bad = 0;
+  size_t n = 0, p = pos;
+  /* 1. Structure: headers and payloads inside the data. A later stage that finds an earlier problem
+   *    overwrites the reason, so why[] always describes the first bad frame. */
+  while (n < max && p < end) {
+    if (end - p < TAPE_FRAME_HEADER) {
+      snprintf(why, why_cap, "torn frame header at offset %zu (%zu bytes left)", p, end - p);
+      *bad = 1;
       break;
-    case TAPE_FRAME_OPTION_QUOTE: need = TAPE_OPTION_QUOTE_SIZE; break;
-    case TAPE_FRAME_POOL_STATE:
-      need = TAPE_POOL_HEADER;
-      if (size >= TAPE_POOL_HEADER) {
-        uint64_t n = (uint64_t)TAPE_POOL_HEADER + ld_u32(p + 20);
-        need = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+    }
+    uint32_t size = ld_u32(buf + p);
+    if (size > TAPE_FRAME_MAX_PAYLOAD) {
+      snprintf(why, why_cap, "frame at offset %zu claims %u bytes, over the 10 MiB limit", p, size);
+      *bad = 1;
+      break;
+    }
+    if (size > end - p - TAPE_FRAME_HEADER) {
+      snprintf(why, why_cap, "torn frame at offset %zu: %u payload bytes claimed, %zu present", p, size,
+               end - p - TAPE_FRAME_HEADER);
+      *bad = 1;
+      break;
+    }
+    offs[n++] = p;
+    p += TAPE_FRAME_HEADER + size;
+  }
+  /* 2. CRCs, four equal-sized frames at a time when possible. */
+  for (size_t k = 0; k < n;) {
+    const uint8_t *h = buf + offs[k];
+    uint32_t size = ld_u32(h);
+    if (k + 4 <= n && ld_u32(buf + offs[k + 1]) == size && ld_u32(buf + offs[k + 2]) == size &&
+        ld_u32(buf + offs[k + 3]) == size) {
+      const uint8_t *ps[4] = {h + TAPE_FRAME_HEADER, buf + offs[k + 1] + TAPE_FRAME_HEADER,
+                              buf + offs[k + 2] + TAPE_FRAME_HEADER, buf + offs[k + 3] + TAPE_FRAME_HEADER};
+      uint32_t got[4];
+      flox_crc32_x4(ps, size, got);
+      size_t j = 0;
+      while (j < 4 && got[j] == ld_u32(buf + offs[k + j] + 4)) j++;
+      if (j < 4) {
+        snprintf(why, why_cap, "CRC mismatch in frame at offset %zu", offs[k + j]);
+        *bad = 1;
+        n = k + j;
+        break;
       }
+      k += 4;
+    } else {
+      if (flox_crc32(h + TAPE_FRAME_HEADER, size) != ld_u32(h + 4)) {
+        snprintf(why, why_cap, "CRC mismatch in frame at offset %zu", offs[k]);
+        *bad = 1;
+        n = k;
+        break;
+      }
+      k++;
+    }
+  }
+  /* 3. Minimum payload per type. */
+  for (size_t k = 0; k < n; k++) {
+    const uint8_t *h = buf + offs[k];
+    uint32_t size = ld_u32(h);
+    uint32_t need = min_payload(h + TAPE_FRAME_HEADER, size, h[8]);
+    if (size < need) {
+      snprintf(why, why_cap, "frame at offset %zu (type %u) has %u payload bytes, needs %u", offs[k], h[8], size, need);
+      *bad = 1;
+      n = k;
       break;
-    default: break; /* unknown: skipped by size */
+    }
   }
-  if (size < need) {
-    snprintf(why, why_cap, "frame at offset %zu (type %u) has %u payload bytes, needs %u", pos, type, size, need);
-    return -1;
-  }
-  f->payload = p;
-  f->size = size;
-  f->type = type;
-  f->ts = size >= 8 ? ld_i64(p) : 0;
-  return 1;
+  return n;
 }
 
 void tape_scratch_free(tape_scratch *s) {
@@ -131,11 +169,6 @@ static int grow_refs(tape_ref **refs, size_t *cap, size_t need) {
   return 0;
 }
 
-static void damage(tape_cursor *c, uint64_t skipped) {
-  c->damaged = 1;
-  c->bytes_skipped = skipped;
-}
-
 static inline int delivered_type(uint8_t t) { return t >= TAPE_FRAME_TRADE && t <= TAPE_FRAME_BOOK_DELTA; }
 
 static inline void count_skipped_type(tape_cursor *c, uint8_t t) {
@@ -143,71 +176,102 @@ static inline void count_skipped_type(tape_cursor *c, uint8_t t) {
   else c->unknown_frames++;
 }
 
+/* Checks the frames of buf[pos..end) in runs of the window size; calls back per good frame. Returns
+ * the position after the last good frame; *bad when a bad frame stopped it (why[] filled). */
+static size_t check_all(tape_cursor *c, const uint8_t *buf, size_t pos, size_t end, size_t limit, int *bad,
+                        int (*each)(tape_cursor *, const uint8_t *, size_t, void *), void *ctx, int *oom) {
+  size_t offs[TAPE_WINDOW];
+  size_t seen = 0;
+  *bad = 0;
+  while (pos < end && seen < limit) {
+    size_t want = limit - seen < TAPE_WINDOW ? limit - seen : TAPE_WINDOW;
+    size_t n = tape_frames_check(buf, pos, end, want, offs, bad, c->why, sizeof c->why);
+    for (size_t k = 0; k < n; k++) {
+      if (each(c, buf, offs[k], ctx) != 0) {
+        *oom = 1;
+        return pos;
+      }
+    }
+    seen += n;
+    if (n > 0) pos = offs[n - 1] + TAPE_FRAME_HEADER + ld_u32(buf + offs[n - 1]);
+    if (n < want) {
+      if (!*bad && pos < end) { /* a CRC mismatch stopped the run */
+        snprintf(c->why, sizeof c->why, "CRC mismatch in frame at offset %zu", pos);
+        *bad = 1;
+      }
+      if (*bad) break;
+    }
+  }
+  return pos;
+}
+
+typedef struct {
+  size_t n;
+  size_t base_off; /* added to buffer offsets (decoded blocks are appended into one buffer) */
+} collect_ctx;
+
+static int collect_ref(tape_cursor *c, const uint8_t *buf, size_t off, void *vctx) {
+  collect_ctx *ctx = vctx;
+  c->frames++;
+  uint8_t type = buf[off + 8];
+  if (!delivered_type(type)) {
+    count_skipped_type(c, type);
+    return 0;
+  }
+  tape_scratch *x = c->scratch;
+  if (grow_refs(&x->refs, &x->refs_cap, ctx->n + 1) != 0) return -1;
+  x->refs[ctx->n].ts = ld_i64(buf + off + TAPE_FRAME_HEADER);
+  x->refs[ctx->n].off = ctx->base_off + off;
+  ctx->n++;
+  return 0;
+}
+
 /* Collects every valid frame of an unsorted segment as (ts, offset) refs and sorts them. */
 static int build_ordered(tape_cursor *c) {
   const tape_seg *s = &c->seg;
   tape_scratch *x = c->scratch;
-  size_t n = 0;
+  collect_ctx ctx = {0, 0};
+  int bad = 0, oom = 0;
   if (!s->compressed) {
     c->base = s->data;
-    size_t pos = TAPE_HEADER_SIZE;
-    while (pos < s->data_end) {
-      tape_frame f;
-      if (tape_frame_check(s->data, pos, s->data_end, &f, c->why, sizeof c->why) < 0) {
-        damage(c, s->data_end - pos);
-        break;
-      }
-      c->frames++;
-      if (delivered_type(f.type)) {
-        if (grow_refs(&x->refs, &x->refs_cap, n + 1) != 0) return -1;
-        x->refs[n].ts = f.ts;
-        x->refs[n].off = pos;
-        n++;
-      } else count_skipped_type(c, f.type);
-      pos += TAPE_FRAME_HEADER + f.size;
+    size_t pos = check_all(c, s->data, TAPE_HEADER_SIZE, s->data_end, SIZE_MAX, &bad, collect_ref, &ctx, &oom);
+    if (oom) return -1;
+    if (bad) {
+      c->damaged = 1;
+      c->bytes_skipped = s->data_end - pos;
     }
   } else {
-    /* Decode every block into one buffer; frames of a block must be exactly event_count whole frames. */
+    /* Decode every block into one buffer; a block must hold exactly event_count whole frames. */
     size_t pos = TAPE_HEADER_SIZE, used = 0;
     while (pos < s->data_end) {
       tape_block b;
       if (tape_block_read(s->data, pos, s->data_end, s->compression, &x->block, &x->block_cap, &b, c->why,
                           sizeof c->why) < 0) {
-        damage(c, s->data_end - pos);
+        c->damaged = 1;
+        c->bytes_skipped = s->data_end - pos;
         break;
       }
       if (grow_bytes(&x->decoded, &x->decoded_cap, used + b.original_size + 1) != 0) return -1;
       memcpy(x->decoded + used, b.frames, b.original_size);
-      size_t bp = 0;
-      uint32_t k = 0;
-      int bad = 0;
-      for (; k < b.event_count; k++) {
-        tape_frame f;
-        if (tape_frame_check(x->decoded + used, bp, b.original_size, &f, c->why, sizeof c->why) < 0) {
-          char inner[TAPE_WHY_CAP];
-          memcpy(inner, c->why, sizeof inner);
-          snprintf(c->why, sizeof c->why, "block at offset %zu, frame %u: %.120s", pos, k, inner);
-          bad = 1;
-          break;
-        }
-        c->frames++;
-        if (delivered_type(f.type)) {
-          if (grow_refs(&x->refs, &x->refs_cap, n + 1) != 0) return -1;
-          x->refs[n].ts = f.ts;
-          x->refs[n].off = used + bp;
-          n++;
-        } else count_skipped_type(c, f.type);
-        bp += TAPE_FRAME_HEADER + f.size;
-      }
+      ctx.base_off = used;
+      size_t before = c->frames;
+      size_t end = check_all(c, x->decoded + used, 0, b.original_size, b.event_count, &bad, collect_ref, &ctx, &oom);
+      if (oom) return -1;
       used += b.original_size;
-      if (bad) {
-        damage(c, s->data_end - pos);
+      if (bad || c->frames - before < b.event_count) {
+        char inner[TAPE_WHY_CAP];
+        if (bad) memcpy(inner, c->why, sizeof inner);
+        else snprintf(inner, sizeof inner, "torn frame header at offset %zu (0 bytes left)", end);
+        snprintf(c->why, sizeof c->why, "block at offset %zu, frame %zu: %.120s", pos, (size_t)(c->frames - before), inner);
+        c->damaged = 1;
+        c->bytes_skipped = s->data_end - pos;
         break;
       }
       pos += TAPE_BLOCK_HEADER + b.compressed_size;
     }
     c->base = x->decoded;
   }
+  size_t n = ctx.n;
   if (n > 1 && !tape_refs_sorted(x->refs, n)) {
     if (grow_refs(&x->tmp, &x->tmp_cap, n) != 0) return -1;
     tape_refs_stable_sort(x->refs, x->tmp, n);
@@ -216,14 +280,25 @@ static int build_ordered(tape_cursor *c) {
   return 0;
 }
 
-int tape_cursor_start(tape_cursor *c, const tape_seg *seg, tape_scratch *scratch, int64_t seek_ts, int64_t stop_after_ts) {
-  memset(c, 0, sizeof *c);
+int tape_cursor_start(tape_cursor *c, const tape_seg *seg, tape_scratch *scratch, int64_t seek_ts,
+                      int64_t stop_after_ts) {
+  memset(c, 0, offsetof(tape_cursor, win));
+  c->wi = c->wn = 0;
+  c->pos = c->bpos = c->blen = c->bstart = 0;
+  c->bleft = 0;
+  c->pending_bad = 0;
+  c->base = NULL;
+  c->nrefs = c->ri = 0;
+  c->done = c->damaged = 0;
+  c->why[0] = '\0';
+  c->bytes_skipped = c->frames = c->other_events = c->unknown_frames = 0;
   c->seg = *seg;
   c->scratch = scratch;
   c->stop_after_ts = stop_after_ts;
   if (!seg->sorted) {
     c->mode = TAPE_MODE_ORDERED;
     if (build_ordered(c) != 0) return flox_fail(FLOX_E_NOMEM, "out of memory sorting a segment"), -1;
+    c->wbase = c->base;
     if (seek_ts != INT64_MIN) { /* first ref with ts >= seek_ts */
       size_t lo = 0, hi = c->nrefs;
       while (lo < hi) {
@@ -238,86 +313,94 @@ int tape_cursor_start(tape_cursor *c, const tape_seg *seg, tape_scratch *scratch
   c->mode = seg->compressed ? TAPE_MODE_STREAM_BLOCKS : TAPE_MODE_STREAM_RAW;
   c->pos = TAPE_HEADER_SIZE;
   if (seek_ts != INT64_MIN && seg->indexed) c->pos = (size_t)tape_index_seek(&seg->index, seek_ts, TAPE_HEADER_SIZE);
+  c->wbase = seg->data;
   return 0;
 }
 
-static int next_raw(tape_cursor *c, tape_frame *f) {
-  const tape_seg *s = &c->seg;
-  while (c->pos < s->data_end) {
-    if (tape_frame_check(s->data, c->pos, s->data_end, f, c->why, sizeof c->why) < 0) {
-      damage(c, s->data_end - c->pos);
-      c->done = 1;
-      return 0;
-    }
-    c->pos += TAPE_FRAME_HEADER + f->size;
-    c->frames++;
-    if (delivered_type(f->type)) return 1;
-    count_skipped_type(c, f->type);
+/* Fills the window from checked frames at buf[pos..end), at most `limit` frames; returns frames consumed. */
+static size_t fill_window(tape_cursor *c, const uint8_t *buf, size_t *pos, size_t end, size_t limit) {
+  size_t offs[TAPE_WINDOW];
+  int bad = 0;
+  size_t want = limit < TAPE_WINDOW ? limit : TAPE_WINDOW;
+  size_t n = tape_frames_check(buf, *pos, end, want, offs, &bad, c->why, sizeof c->why);
+  c->wbase = buf;
+  c->wi = c->wn = 0;
+  for (size_t k = 0; k < n; k++) {
+    uint8_t type = buf[offs[k] + 8];
+    if (delivered_type(type)) c->win[c->wn++] = offs[k];
+    else count_skipped_type(c, type);
   }
-  c->done = 1;
-  return 0;
+  c->frames += n;
+  if (n > 0) *pos = offs[n - 1] + TAPE_FRAME_HEADER + ld_u32(buf + offs[n - 1]);
+  if (n < want && *pos < end) {
+    if (!bad) snprintf(c->why, sizeof c->why, "CRC mismatch in frame at offset %zu", *pos);
+    c->pending_bad = 1;
+  }
+  return n;
 }
 
-static int next_block_frame(tape_cursor *c, tape_frame *f) {
+int tape_cursor_refill(tape_cursor *c) {
   const tape_seg *s = &c->seg;
+  c->wi = c->wn = 0;
   for (;;) {
-    while (c->bleft > 0) {
-      if (tape_frame_check(c->bframes, c->bpos, c->blen, f, c->why, sizeof c->why) < 0) {
+    if (c->done) return 0;
+    if (c->pending_bad) {
+      c->damaged = 1;
+      c->done = 1;
+      c->bytes_skipped = c->mode == TAPE_MODE_STREAM_RAW ? s->data_end - c->pos : s->data_end - c->bstart;
+      if (c->mode == TAPE_MODE_STREAM_BLOCKS) {
         char inner[TAPE_WHY_CAP];
         memcpy(inner, c->why, sizeof inner);
         snprintf(c->why, sizeof c->why, "block at offset %zu: %.170s", c->bstart, inner);
-        damage(c, s->data_end - c->bstart);
-        c->done = 1;
-        return 0;
       }
-      c->bpos += TAPE_FRAME_HEADER + f->size;
-      c->bleft--;
-      c->frames++;
-      if (delivered_type(f->type)) return 1;
-      count_skipped_type(c, f->type);
-    }
-    if (c->pos >= s->data_end) break;
-    tape_block b;
-    if (tape_block_read(s->data, c->pos, s->data_end, s->compression, &c->scratch->block,
-                        &c->scratch->block_cap, &b, c->why, sizeof c->why) < 0) {
-      damage(c, s->data_end - c->pos);
-      c->done = 1;
       return 0;
     }
-    c->bframes = b.frames;
-    c->blen = b.original_size;
-    c->bpos = 0;
-    c->bleft = b.event_count;
-    c->bstart = c->pos;
-    c->pos += TAPE_BLOCK_HEADER + b.compressed_size;
-  }
-  c->done = 1;
-  return 0;
-}
-
-int tape_cursor_next(tape_cursor *c, tape_frame *f) {
-  if (c->done) return 0;
-  int got;
-  switch (c->mode) {
-    case TAPE_MODE_STREAM_RAW: got = next_raw(c, f); break;
-    case TAPE_MODE_STREAM_BLOCKS: got = next_block_frame(c, f); break;
-    default: {
-      if (c->ri >= c->nrefs) {
-        c->done = 1;
-        return 0;
+    switch (c->mode) {
+      case TAPE_MODE_ORDERED: {
+        size_t k = 0;
+        while (k < TAPE_WINDOW && c->ri < c->nrefs) c->win[k++] = c->scratch->refs[c->ri++].off;
+        c->wbase = c->base;
+        c->wn = k;
+        if (k == 0) c->done = 1;
+        return k > 0;
       }
-      const uint8_t *h = c->base + c->scratch->refs[c->ri++].off;
-      f->size = ld_u32(h);
-      f->type = h[8];
-      f->payload = h + TAPE_FRAME_HEADER;
-      f->ts = ld_i64(f->payload);
-      got = 1;
+      case TAPE_MODE_STREAM_RAW:
+        if (c->pos >= s->data_end) {
+          c->done = 1;
+          return 0;
+        }
+        fill_window(c, s->data, &c->pos, s->data_end, SIZE_MAX);
+        if (c->wn > 0) return 1;
+        break;
+      default: /* blocks */
+        if (c->bleft > 0) {
+          size_t n = fill_window(c, c->scratch->block, &c->bpos, c->blen, c->bleft);
+          c->bleft -= (uint32_t)n;
+          if (n == 0 && !c->pending_bad) { /* fewer frames than event_count: a shortfall ends the segment */
+            snprintf(c->why, sizeof c->why, "torn frame header at offset %zu (0 bytes left)", c->bpos);
+            c->pending_bad = 1;
+          }
+          if (c->wn > 0) return 1;
+          break;
+        }
+        if (c->pos >= s->data_end) {
+          c->done = 1;
+          return 0;
+        }
+        tape_block b;
+        if (tape_block_read(s->data, c->pos, s->data_end, s->compression, &c->scratch->block, &c->scratch->block_cap,
+                            &b, c->why, sizeof c->why) < 0) {
+          c->damaged = 1;
+          c->done = 1;
+          c->bytes_skipped = s->data_end - c->pos;
+          return 0;
+        }
+        c->blen = b.original_size;
+        c->bpos = 0;
+        c->bleft = b.event_count;
+        c->bstart = c->pos;
+        c->pos += TAPE_BLOCK_HEADER + b.compressed_size;
+        break;
     }
   }
-  /* In delivery order timestamps never decrease, so nothing after the upper bound can match. */
-  if (got && f->ts > c->stop_after_ts) {
-    c->done = 1;
-    return 0;
-  }
-  return got;
 }

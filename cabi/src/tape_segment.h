@@ -39,10 +39,13 @@ typedef struct {
   int64_t ts;
 } tape_frame;
 
-/* Checks the frame whose header is at buf[pos] (data ending at `end`): size limit, bounds, CRC and
- * the minimum payload of its type. Returns 1 and fills *f, or -1 with why[]. Unknown types pass
- * (the caller skips them by size). */
-int tape_frame_check(const uint8_t *buf, size_t pos, size_t end, tape_frame *f, char *why, size_t why_cap);
+/* Checks up to `max` consecutive frames of buf starting at `pos` (data ending at `end`): header and
+ * payload inside the data, size limit, CRC, and the minimum payload of known types. Writes the offsets
+ * of the frames that pass to offs and returns how many; when it stops before `max` frames and before
+ * `end`, *bad is set and why[] says what is wrong with the next frame. Unknown types pass (callers skip
+ * them by size). */
+size_t tape_frames_check(const uint8_t *buf, size_t pos, size_t end, size_t max, size_t *offs, int *bad, char *why,
+                         size_t why_cap);
 
 enum { TAPE_MODE_STREAM_RAW, TAPE_MODE_STREAM_BLOCKS, TAPE_MODE_ORDERED };
 
@@ -58,24 +61,30 @@ typedef struct {
 
 void tape_scratch_free(tape_scratch *s);
 
+#define TAPE_WINDOW 256
+
 typedef struct {
   tape_seg seg;
   tape_scratch *scratch;
   int mode;
-  int64_t stop_after_ts;    /* sorted delivery stops past this ts (the filter's upper bound) */
-  /* stream raw: next frame at pos; stream blocks: next block at pos, frames of the current block */
+  int64_t stop_after_ts; /* delivery is in ts order, so it stops past this ts (the filter's upper bound) */
+  /* frames ready for delivery: trade and book frames at wbase + win[wi..wn) */
+  const uint8_t *wbase;
+  size_t win[TAPE_WINDOW];
+  size_t wi, wn;
+  /* stream raw: next unchecked frame at pos; stream blocks: next block at pos, current block's frames */
   size_t pos;
-  const uint8_t *bframes;
   size_t bpos, blen, bstart;
   uint32_t bleft;
-  /* ordered: frames at base + refs[i].off */
+  int pending_bad; /* the frame after the window is bad: damage once the window is delivered */
+  /* ordered: frames at base + refs[ri..nrefs) */
   const uint8_t *base;
   size_t nrefs, ri;
   /* results */
   int done, damaged;
   char why[TAPE_WHY_CAP];
   uint64_t bytes_skipped;
-  uint64_t frames;          /* valid frames met in this segment (all types) */
+  uint64_t frames; /* valid frames met in this segment (all types) */
   uint64_t other_events, unknown_frames;
 } tape_cursor;
 
@@ -84,10 +93,32 @@ typedef struct {
  * frames before it are kept. `seek_ts` (INT64_MIN for none) positions at the first event with
  * ts >= seek_ts where the segment allows a jump (index or sorted order); the caller still filters.
  * Returns 0, or -1 on out-of-memory (flox_fail called). */
-int tape_cursor_start(tape_cursor *c, const tape_seg *seg, tape_scratch *scratch, int64_t seek_ts, int64_t stop_after_ts);
+int tape_cursor_start(tape_cursor *c, const tape_seg *seg, tape_scratch *scratch, int64_t seek_ts,
+                      int64_t stop_after_ts);
+
+/* Refills the delivery window; 0 when the segment is finished (check c->damaged). */
+int tape_cursor_refill(tape_cursor *c);
 
 /* Next trade / book frame in delivery order: 1 with *f filled, 0 at the end of the segment (check
- * c->damaged). Option quotes, pool state and unknown types are counted and skipped. */
-int tape_cursor_next(tape_cursor *c, tape_frame *f);
+ * c->damaged). Option quotes, pool state and unknown types are counted and skipped. Inline: this is
+ * the per-event path of every read. */
+static inline int tape_cursor_next(tape_cursor *c, tape_frame *f) {
+  for (;;) {
+    if (c->wi < c->wn) {
+      const uint8_t *h = c->wbase + c->win[c->wi++];
+      f->size = ld_u32(h);
+      f->type = h[8];
+      f->payload = h + TAPE_FRAME_HEADER;
+      f->ts = ld_i64(f->payload);
+      if (f->ts > c->stop_after_ts) {
+        c->done = 1;
+        c->wi = c->wn = 0;
+        return 0;
+      }
+      return 1;
+    }
+    if (c->done || !tape_cursor_refill(c)) return 0;
+  }
+}
 
 #endif
