@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the `flox` command line as a single-file executable: build/flox, by `bun build --compile`,
-# with build/libflox.so embedded (bin/flox_compiled.ts). Then tries `deno compile` as well
+# Builds the `flox` command line as a single-file executable: build/flox, by Bun's bundler in
+# compile mode (scripts/compile-cli.ts), with build/libflox.so embedded (bin/flox_compiled.ts). Then tries `deno compile` as well
 # (build/flox-deno); that needs Deno's `denort` runtime from dl.deno.land, and when the machine
 # cannot reach it the script says so and carries on: the Bun executable is the deliverable.
 #
@@ -27,8 +27,8 @@ if [ ! -f build/libflox.so ]; then
   cmake --build build -j 2 >/dev/null
 fi
 
-say "bun build --compile -> build/flox (libflox.so embedded)"
-bun build --compile bin/flox_compiled.ts --outfile build/flox >/dev/null
+say "bun build --compile (scripts/compile-cli.ts) -> build/flox (libflox.so embedded)"
+bun scripts/compile-cli.ts build/flox
 # Prove it runs on its own: the embedded library loads and the version matches.
 build/flox --version
 size=$(du -h build/flox | cut -f1)

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertRejects, assertStringIncludes } from "@std/assert";
 import { FloxError } from "../mod.ts";
 import { type RecordOptions, recordTape } from "../lib/live/record_session.ts";
-import type { TapeRecorderLike } from "../lib/live/recorder_sink.ts";
+import type { TapeRecorderLike } from "../lib/live/recorder_types.ts";
 import { StatusLine } from "../lib/live/status_line.ts";
 import { FakeExchange } from "./support/fake_exchange.ts";
 import { waitFor } from "./support/fake_ccxt.ts";
@@ -84,6 +84,28 @@ describe("recordTape", () => {
     assertStringIncludes(text, "    trades written      : 2\n");
     assertMatch(text, /book updates written: \d+/);
     assertStringIncludes(text, "    gaps                : 0");
+  });
+
+  test("several venues at once: one tape per venue under OUTPUT/<exchange>/", async () => {
+    const venues = [{ exchange: "binance", symbols: ["BTCUSDT"] }, { exchange: "binanceus", symbols: ["ETH/USDT"] }];
+    const { result, tapes, dir } = await session({ venues }, async (fx, tapes, stop, _err, dir) => {
+      await fx.waitForSubscriber("btcusdt@trade");
+      await fx.waitForSubscriber("ethusdt@trade");
+      fx.sendTrade("BTCUSDT", { price: "100", qty: "1", buyerIsMaker: false, timeMs: T0 });
+      fx.sendTrade("ETHUSDT", { price: "10", qty: "2", buyerIsMaker: false, timeMs: T0 });
+      // Both venues share the fake server, so each sees both trades; each tape keeps its own symbol.
+      await waitFor(() => (tapes.trades.get(join(dir, "binance")) ?? []).length === 1, "binance trade");
+      await waitFor(() => (tapes.trades.get(join(dir, "binanceus")) ?? []).length === 1, "binanceus trade");
+      stop();
+    });
+    assertEquals(result.exitCode, 0);
+    assertEquals(result.venues.map((v) => [v.exchange, v.output]), [
+      ["binance", join(dir, "binance")],
+      ["binanceus", join(dir, "binanceus")],
+    ]);
+    assertEquals(tapes.meta.get(join(dir, "binance")), { exchange: "binance", symbols: { 1: "BTC/USDT" } });
+    assertEquals(tapes.meta.get(join(dir, "binanceus")), { exchange: "binanceus", symbols: { 1: "ETH/USDT" } });
+    assertEquals(tapes.trades.get(join(dir, "binanceus"))!.map((t) => [t.symbolId, t.price, t.qty]), [[1, 10, 2]]);
   });
 
   test("--duration stops the recording by itself", async () => {

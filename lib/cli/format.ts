@@ -73,3 +73,15 @@ export class IsoFormatter {
 export function sideName(side: number): string {
   return side === 0 ? "buy" : side === 1 ? "sell" : `side#${side}`;
 }
+
+/**
+ * A fixed-point raw value as an exact decimal (no float rounding): 10155000000 at 8 decimals is
+ * "101.55". Used where the tape's raw integers are shown (diff rows).
+ */
+export function decimalFromRaw(raw: bigint, decimals = 8): string {
+  const negative = raw < 0n;
+  const digits = (negative ? -raw : raw).toString().padStart(decimals + 1, "0");
+  const whole = digits.slice(0, digits.length - decimals);
+  const fraction = digits.slice(digits.length - decimals).replace(/0+$/, "");
+  return (negative ? "-" : "") + whole + (fraction ? "." + fraction : "");
+}

@@ -50,6 +50,17 @@ export class Progress {
     this.#drawn = true;
   }
 
+  /**
+   * Shows a fixed message (e.g. "reading A and B...") for work that runs as one native call and
+   * cannot report as it goes; finish() erases it.
+   */
+  status(text: string): void {
+    if (!this.enabled) return;
+    this.err.write(`\r\x1b[2K${this.label}  ${text}`);
+    this.err.flush();
+    this.#drawn = true;
+  }
+
   /** Erases the line, if one was drawn. */
   finish(): void {
     if (!this.#drawn) return;

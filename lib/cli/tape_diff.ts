@@ -1,6 +1,6 @@
 // `flox tape diff A B`: compares two tapes trade by trade; exit 0 equal, 1 divergent, 2 unreadable.
 import { type Command, ExitCode } from "./command.ts";
-import { formatCount, isoFromNs, sideName } from "./format.ts";
+import { decimalFromRaw, formatCount, isoFromNs, sideName } from "./format.ts";
 import { loadTapeApi, type TapeDiff, type TradeRow } from "./tape_api.ts";
 import { requireTapeDir } from "./tape_input.ts";
 
@@ -29,7 +29,7 @@ export const tapeDiffCommand: Command = {
       name: "max-mismatches",
       kind: "count",
       valueName: "K",
-      description: `Record at most K mismatching rows (default ${DEFAULT_MAX_MISMATCHES}); all are still counted`,
+      description: `Record at most K mismatching rows (default ${DEFAULT_MAX_MISMATCHES}, 0 = all); all are counted`,
     },
     { name: "json", kind: "flag", description: "Print the whole diff as JSON on stdout (exit codes unchanged)" },
   ],
@@ -46,16 +46,32 @@ export const tapeDiffCommand: Command = {
     const left = requireTapeDir(args.positionals[0], "LEFT tape");
     const right = requireTapeDir(args.positionals[1], "RIGHT tape");
     const api = await loadTapeApi();
-    const diff = api.tapeDiff(left, right, {
-      maxMismatches: args.count("max-mismatches") ?? DEFAULT_MAX_MISMATCHES,
-      fieldToleranceNs: args.bigint("ts-tolerance-ns") ?? 0n,
-    });
+    const progress = context.progress("diff");
+    progress.status(`reading ${args.positionals[0]} and ${args.positionals[1]}...`);
+    let diff;
+    try {
+      diff = api.tapeDiff(left, right, {
+        maxMismatches: args.count("max-mismatches") ?? DEFAULT_MAX_MISMATCHES,
+        fieldToleranceNs: args.bigint("ts-tolerance-ns") ?? 0n,
+      });
+    } finally {
+      progress.finish();
+    }
     if (args.flag("json")) {
       context.out.write(JSON.stringify(diff.toJSON(), jsonSafe, 2) + "\n");
     } else if (diff.equal) {
       context.out.write(`${context.name}: EQUAL (${formatCount(diff.leftCount)} trade(s) on each side)\n`);
     } else {
       context.err.write(divergenceReport(context.name, args.positionals[0], args.positionals[1], diff));
+    }
+    // A damaged side may compare equal to a truncated copy: say so whatever the verdict.
+    for (const [side, count] of [["LEFT", diff.leftDamaged], ["RIGHT", diff.rightDamaged]] as const) {
+      if (count > 0) {
+        context.err.write(
+          `${context.name}: warning: ${side} is damaged (${count} problem(s); unreadable data was skipped); ` +
+            `'flox tape inspect' lists them\n`,
+        );
+      }
     }
     return diff.equal ? ExitCode.OK : ExitCode.FAILED;
   },
@@ -79,7 +95,7 @@ export function divergenceReport(name: string, leftPath: string, rightPath: stri
       ? "only on the right"
       : m.kind === "missing_right"
       ? "only on the left"
-      : `${m.fields.join(", ")} differ`;
+      : `${m.fields.map((f) => FIELD_LABELS[f] ?? f).join(", ")} differ`;
     lines.push(`  [${m.index}] ${what}`, `      left : ${row(m.left)}`, `      right: ${row(m.right)}`);
   }
   const more = diff.mismatches.length - SAMPLE_ROWS;
@@ -87,7 +103,19 @@ export function divergenceReport(name: string, leftPath: string, rightPath: stri
   return lines.join("\n") + "\n";
 }
 
+/** Short names of TradeRow fields for the human report. */
+const FIELD_LABELS: Record<string, string> = {
+  exchangeTsNs: "ts",
+  symbolId: "symbol",
+  priceRaw: "price",
+  qtyRaw: "qty",
+  side: "side",
+};
+
+/** A diff row: raw fixed-point values shown as exact decimals at the 1e8 scale, plus the raw price. */
 function row(r: TradeRow | null): string {
   if (r === null) return "-";
-  return `ts=${r.tsNs} (${isoFromNs(r.tsNs)}) sym=${r.symbolId} price=${r.price} qty=${r.qty} ${sideName(r.side)}`;
+  return `ts=${r.exchangeTsNs} (${isoFromNs(r.exchangeTsNs)}) sym=${r.symbolId} ` +
+    `price=${decimalFromRaw(r.priceRaw)} qty=${decimalFromRaw(r.qtyRaw)} ${sideName(r.side)} ` +
+    `(raw ${r.priceRaw}/${r.qtyRaw})`;
 }

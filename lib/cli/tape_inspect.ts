@@ -19,7 +19,14 @@ export const tapeInspectCommand: Command = {
   async run(args, context) {
     const dir = requireTapeDir(args.positionals[0]);
     const api = await loadTapeApi();
-    const info = api.inspectTape(dir);
+    const progress = context.progress("inspect");
+    progress.status(`reading ${args.positionals[0]}...`);
+    let info;
+    try {
+      info = api.inspectTape(dir);
+    } finally {
+      progress.finish();
+    }
     context.out.write(args.flag("json") ? inspectJson(dir, info) : inspectText(dir, info));
     return ExitCode.OK;
   },
@@ -54,7 +61,8 @@ export function inspectText(dir: string, info: TapeInfo): string {
   if (info.damaged.length === 0) {
     row("damaged", "none");
   } else {
-    row("damaged", `${info.damaged.length} segment(s)`);
+    const segments = new Set(info.damaged.map((d) => d.segment)).size;
+    row("damaged", `${segments} segment(s), ${info.damaged.length} problem(s)`);
     for (const d of info.damaged) {
       lines.push(`    ${basename(d.segment)}: ${d.reason} (${formatCount(d.bytesSkipped)} bytes skipped)`);
     }

@@ -1,54 +1,70 @@
-// `flox tape replay DIR [--max-events N]`: prints the tape's trades in replay order, one line each.
+// `flox tape replay DIR [--max-events N]`: prints the tape's events in replay order, one line each.
+import type { BookUpdate } from "../market.ts";
 import { type Command, ExitCode } from "./command.ts";
 import { formatCount, IsoFormatter, sideName } from "./format.ts";
 import { loadTapeApi } from "./tape_api.ts";
 import { requireTapeDir } from "./tape_input.ts";
 
-/** Thrown from the replay callback to stop early when stdout's reader has gone away. */
+/** Thrown from a replay callback to stop early when stdout's reader has gone away. */
 class ReaderGone extends Error {}
 
 const PROGRESS_EVERY = 1 << 16;
 
 export const tapeReplayCommand: Command = {
   name: "replay",
-  summary: "Print a tape's trades in replay order, one line per event",
+  summary: "Print a tape's events in replay order, one line per event",
   description: "Walks DIR in replay order (segments by name, each in stable timestamp order) and prints one\n" +
-    "line per trade on stdout:\n" +
+    "line per event on stdout:\n" +
     "  <ts ns> <ts ISO-8601 UTC> trade sym=<id> price=<price> qty=<qty> <buy|sell>\n" +
-    "Prices and quantities are the exact fixed-point values. A summary line goes to stderr.",
+    "  <ts ns> <ts ISO-8601 UTC> book <snapshot|delta> sym=<id> bids=<n> asks=<n> [bid=<p>@<q>] [ask=<p>@<q>]\n" +
+    "(bid/ask: the first level listed on each side). Prices and quantities are the exact fixed-point\n" +
+    "values. A summary line goes to stderr.",
   positionals: [{ name: "DIR", description: "Tape directory (holds the *.floxlog segment files)" }],
   options: [
     { name: "max-events", kind: "count", valueName: "N", description: "Stop after N events (default: all)" },
+    { name: "trades-only", kind: "flag", description: "Print trades only, skip book updates (faster)" },
   ],
   exitCodes: [[ExitCode.OK, "Printed the events"], [ExitCode.USAGE, "Bad usage, or DIR is missing or unreadable"]],
   examples: ["flox tape replay ./tapes/bybit-btc --max-events 100", "flox tape replay ./tapes/bybit-btc | grep sell"],
   async run(args, context) {
     const dir = requireTapeDir(args.positionals[0]);
     const maxEvents = args.count("max-events");
+    const tradesOnly = args.flag("trades-only");
     const api = await loadTapeApi();
     const { out, err } = context;
 
-    // Progress only when the lines themselves are not going to the same terminal.
+    // Progress only when the lines themselves are not going to the same terminal. Its total costs
+    // a scan of the tape, so it is only computed when the line will be drawn.
     const progress = context.progress("replay");
     const showProgress = progress.enabled && !out.isTTY;
     let total = 0;
     if (showProgress) {
-      total = api.inspectTape(dir).tradeCount;
+      const info = api.inspectTape(dir);
+      total = info.tradeCount + (tradesOnly ? 0 : info.bookUpdateCount);
       if (maxEvents !== undefined) total = Math.min(total, maxEvents);
     }
 
     const iso = new IsoFormatter();
     let printed = 0;
+    const delivered = () => {
+      printed++;
+      if (out.broken) throw new ReaderGone();
+      if (showProgress && printed % PROGRESS_EVERY === 0) progress.update(printed, total);
+    };
+    const onTrade = (tsNs: bigint, symbolId: number, price: number, qty: number, side: number) => {
+      out.write(`${tsNs} ${iso.format(tsNs)} trade sym=${symbolId} price=${price} qty=${qty} ${sideName(side)}\n`);
+      delivered();
+    };
+    const onBook = (u: BookUpdate) => {
+      let line = `${u.tsNs} ${iso.format(u.tsNs)} book ${u.snapshot ? "snapshot" : "delta"} sym=${u.symbol} ` +
+        `bids=${u.bidPrices.length} asks=${u.askPrices.length}`;
+      if (u.bidPrices.length > 0) line += ` bid=${u.bidPrices[0]}@${u.bidQtys[0]}`;
+      if (u.askPrices.length > 0) line += ` ask=${u.askPrices[0]}@${u.askQtys[0]}`;
+      out.write(line + "\n");
+      delivered();
+    };
     try {
-      api.replayTape(dir, {
-        maxEvents,
-        onTrade(tsNs, symbolId, price, qty, side) {
-          out.write(`${tsNs} ${iso.format(tsNs)} trade sym=${symbolId} price=${price} qty=${qty} ${sideName(side)}\n`);
-          printed++;
-          if (out.broken) throw new ReaderGone();
-          if (showProgress && printed % PROGRESS_EVERY === 0) progress.update(printed, total);
-        },
-      });
+      api.replayTape(dir, tradesOnly ? { maxEvents, onTrade } : { maxEvents, onTrade, onBook });
     } catch (e) {
       if (!(e instanceof ReaderGone)) throw e;
     } finally {

@@ -7,7 +7,7 @@ import { invalidArgument } from "../errors.ts";
 import { errorText } from "./ccxt_feed.ts";
 import { openExchange, type RestExchange } from "./ccxt_exchange.ts";
 import type { RecorderFactoryOptions } from "./record_session.ts";
-import type { RecorderStats, TapeRecorderLike } from "./recorder_sink.ts";
+import type { RecorderStats, TapeRecorderLike } from "./recorder_types.ts";
 import { resolveSymbol } from "./symbol_spec.ts";
 
 /** What an existing tape says about the symbol being backfilled. */

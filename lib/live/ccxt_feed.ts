@@ -340,8 +340,9 @@ function lastIndexOf(cache: ArrayLike<CcxtTrade>, item: CcxtTrade): number {
 
 /** Errors that retrying cannot fix. */
 function isFatal(e: unknown): boolean {
-  return e instanceof ccxt.BadSymbol || e instanceof ccxt.NotSupported || e instanceof ccxt.AuthenticationError ||
-    e instanceof ccxt.PermissionDenied;
+  // BadRequest covers BadSymbol and a depth the venue does not offer (e.g. --book-depth 7).
+  return e instanceof ccxt.BadRequest || e instanceof ccxt.ArgumentsRequired || e instanceof ccxt.NotSupported ||
+    e instanceof ccxt.AuthenticationError || e instanceof ccxt.PermissionDenied;
 }
 
 export function errorText(e: unknown): string {

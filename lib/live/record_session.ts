@@ -9,7 +9,10 @@ import { CcxtFeed, errorText, type FeedStats } from "./ccxt_feed.ts";
 import { type LiveExchange, openExchange } from "./ccxt_exchange.ts";
 import { formatDuration } from "./duration.ts";
 import type { Gap } from "./gap_tracker.ts";
-import { RecorderSink, type RecorderStats, type TapeRecorderLike } from "./recorder_sink.ts";
+import type { RecorderStats, TapeRecorderLike } from "./recorder_types.ts";
+import { RunnerSink } from "./runner_sink.ts";
+import { Runner } from "../runner.ts";
+import { SymbolRegistry } from "../symbols.ts";
 import { formatBytes, formatCount, StatusLine } from "./status_line.ts";
 import { onStopSignals } from "./stop_signals.ts";
 import { resolveSymbol } from "./symbol_spec.ts";
@@ -83,6 +86,7 @@ interface Venue {
   output: string;
   symbols: Record<number, string>;
   recorder: TapeRecorderLike;
+  runner: Runner;
   feed: CcxtFeed;
 }
 
@@ -124,29 +128,37 @@ export async function recordTape(options: RecordOptions): Promise<RecordResult> 
     for (const o of opened) {
       const output = multi ? join(root, o.exchange.id) : root;
       mkdirSync(output, { recursive: true });
+      // Events go through a Runner with the recorder attached (setMarketDataRecorder), as in
+      // FLOX; one Runner and registry per venue, so each tape numbers its symbols from 1.
+      const registry = new SymbolRegistry();
       const symbols: Record<number, string> = {};
-      o.symbols.forEach((s, i) => (symbols[i + 1] = s));
+      const feedSymbols = o.symbols.map((symbol) => {
+        const id = registry.addSymbol(o.exchange.id, symbol).id;
+        symbols[id] = symbol;
+        return { symbol, id };
+      });
       const recorder = options.makeRecorder(output, {
         maxSegmentMb: options.maxSegmentMb,
         compression: options.compression,
         exchange: o.exchange.id,
         symbols,
       });
-      const feed = new CcxtFeed(
-        o.exchange,
-        o.symbols.map((symbol, i) => ({ symbol, id: i + 1 })),
-        new RecorderSink(recorder),
-        {
-          bookDepth: options.bookDepth,
-          onNotice: notice,
-          reconnectInitialMs: options.reconnectInitialMs,
-          reconnectMaxMs: options.reconnectMaxMs,
-        },
-      );
-      venues.push({ exchange: o.exchange, output, symbols, recorder, feed });
+      const runner = new Runner(registry, () => {});
+      runner.setMarketDataRecorder(recorder);
+      runner.start();
+      const feed = new CcxtFeed(o.exchange, feedSymbols, new RunnerSink(runner), {
+        bookDepth: options.bookDepth,
+        onNotice: notice,
+        reconnectInitialMs: options.reconnectInitialMs,
+        reconnectMaxMs: options.reconnectMaxMs,
+      });
+      venues.push({ exchange: o.exchange, output, symbols, recorder, runner, feed });
     }
   } catch (e) {
-    for (const v of venues) safeClose(v.recorder);
+    for (const v of venues) {
+      v.runner.close();
+      safeClose(v.recorder);
+    }
     await Promise.allSettled(opened.map((o) => o.exchange.close()));
     throw e;
   }
@@ -208,6 +220,11 @@ export async function recordTape(options: RecordOptions): Promise<RecordResult> 
   for (const v of venues) {
     let closeError: string | null = null;
     let before: RecorderStats | null = null;
+    try {
+      v.runner.close();
+    } catch (e) {
+      closeError = errorText(e);
+    }
     try {
       v.recorder.flush();
       before = v.recorder.stats();

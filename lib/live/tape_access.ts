@@ -7,7 +7,7 @@ import { FloxError } from "../errors.ts";
 import { FloxStatus } from "../status_codes.ts";
 import { type ExistingTape, toRaw } from "./backfill.ts";
 import type { RecorderFactoryOptions } from "./record_session.ts";
-import type { TapeRecorderLike } from "./recorder_sink.ts";
+import type { TapeRecorderLike } from "./recorder_types.ts";
 
 interface TradeChunk {
   tsNs: BigInt64Array;

@@ -10,6 +10,8 @@ export const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined
 
 export interface CliResult {
   status: number | null;
+  /** The signal that ended the process, if one did (status is then null). */
+  signal: string | null;
   stdout: string;
   stderr: string;
 }
@@ -32,5 +34,5 @@ export function runFlox(
     maxBuffer: 256 * 1024 * 1024,
   });
   if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }

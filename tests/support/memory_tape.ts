@@ -1,6 +1,6 @@
 // An in-memory stand-in for a tape directory, shaped like the TapeRecorder contract, for testing the
 // live and backfill logic independently of the on-disk writer.
-import type { RecorderStats, TapeRecorderLike } from "../../lib/live/recorder_sink.ts";
+import type { RecorderStats, TapeRecorderLike } from "../../lib/live/recorder_types.ts";
 import type { ExistingTape } from "../../lib/live/backfill.ts";
 import type { RecorderFactoryOptions } from "../../lib/live/record_session.ts";
 import { toRaw } from "../../lib/live/backfill.ts";
