@@ -76,7 +76,12 @@ export {
   SimulatedExecutor,
   type TradeList as BacktestTradeList,
 } from "./lib/executor.ts";
-export { BacktestRunner, type BacktestRunnerOptions, type TradeArrays } from "./lib/backtest_runner.ts";
+export {
+  BacktestRunner,
+  type BacktestRunnerOptions,
+  type TapeRunOptions,
+  type TradeArrays,
+} from "./lib/backtest_runner.ts";
 export { type CsvChunk, type CsvFormat, CsvTradeReader } from "./lib/csv_reader.ts";
 export { type MarketDataRecorder, type PaperOptions, Runner, type RunnerOptions } from "./lib/runner.ts";
 export {

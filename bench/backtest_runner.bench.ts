@@ -95,7 +95,7 @@ const registry = new flox.SymbolRegistry();
 const btc = registry.addSymbol("binance", "BTCUSDT", { tickSize: 0.01 });
 const data = makeTrades(N);
 const strategy = new SmaCross([btc]);
-const bt = new flox.BacktestRunner(registry, { feeRate: 0.0004, initialCapital: 10_000 });
+const bt = new flox.BacktestRunner(registry, { feeRate: 0.0004, initialCapital: 1_000_000 });
 bt.setStrategy(strategy);
 
 // The tape: the same trades, written once with the recorder (bulk call).
@@ -116,7 +116,7 @@ console.log(
 );
 
 const rate = (n: number, ms: number) => (n / (ms / 1000) / 1e6).toFixed(1) + "M events/s";
-let bestTape = Infinity, bestArrays = Infinity, bestPlain = Infinity;
+let bestTape = Infinity, bestDirect = Infinity, bestArrays = Infinity, bestPlain = Infinity, bestRead = Infinity;
 let orders = 0, plainOrders = 0;
 try {
   for (let r = 0; r < REPEAT; r++) {
@@ -126,6 +126,16 @@ try {
     t = performance.now();
     const res = bt.runTape(tape);
     bestTape = Math.min(bestTape, performance.now() - t);
+    t = performance.now();
+    const res3 = bt.runTape(tape, { readAhead: false });
+    bestDirect = Math.min(bestDirect, performance.now() - t);
+    if (res3.orders !== res.orders) throw new Error("read-ahead and plain tape replays disagree");
+    t = performance.now();
+    using reader = flox.openTape(tape); // decoding alone: the floor for runTape on one core
+    let read = 0;
+    for (let c = reader.readTradeChunk(65536); c !== null; c = reader.readTradeChunk(65536)) read += c.length;
+    bestRead = Math.min(bestRead, performance.now() - t);
+    if (read !== N) throw new Error(`read ${read} trades back`);
     t = performance.now();
     const res2 = bt.runTrades(data);
     bestArrays = Math.min(bestArrays, performance.now() - t);
@@ -145,6 +155,8 @@ try {
 if (orders !== plainOrders) throw new Error(`the plain loop sent ${plainOrders} orders, the runner ${orders}`);
 console.log(
   `${runtime} SMA cross x${N} (best of ${REPEAT}): runTape ${bestTape.toFixed(0)} ms (${rate(N, bestTape)}), ` +
+    `runTape readAhead:false ${bestDirect.toFixed(0)} ms (${rate(N, bestDirect)}), ` +
     `plain loop ${bestPlain.toFixed(0)} ms (${rate(N, bestPlain)}), ratio ${(bestTape / bestPlain).toFixed(2)}x; ` +
-    `runTrades ${bestArrays.toFixed(0)} ms (${rate(N, bestArrays)}), ratio ${(bestArrays / bestPlain).toFixed(2)}x`,
+    `runTrades ${bestArrays.toFixed(0)} ms (${rate(N, bestArrays)}), ratio ${(bestArrays / bestPlain).toFixed(2)}x; ` +
+    `tape decoding alone ${bestRead.toFixed(0)} ms (${rate(N, bestRead)})`,
 );

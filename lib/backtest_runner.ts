@@ -12,7 +12,7 @@ import { type BacktestRunResult, type ExecutorOptions, SimulatedExecutor } from 
 import type { Strategy } from "./strategy.ts";
 import type { SymbolLike, SymbolRegistry } from "./symbols.ts";
 import { CsvTradeReader } from "./csv_reader.ts";
-import { OwnedHandle } from "./ffi/handle.ts";
+import { createHandle, OwnedHandle } from "./ffi/handle.ts";
 import { allocEventColumns, type EventColumns, readerDestroy, readerReadEvents } from "./ffi/tape_native.ts";
 import { openReaderHandle } from "./tape/reader.ts";
 import { readTapeMetadata } from "./tape/metadata.ts";
@@ -35,8 +35,19 @@ export interface TradeArrays {
 }
 
 const CHUNK = 65536;
-/** Level room per tape chunk: enough for the largest book the format allows (2 x 65535 levels). */
-const TAPE_LEVELS = Math.max(131070, CHUNK * 4);
+const encoder = new TextEncoder();
+/** The largest book a tape can hold (2 x 65535 levels): one always fits a chunk. */
+const MAX_BOOK_LEVELS = 131070;
+
+/** Options of runTape / runTapes. */
+export interface TapeRunOptions {
+  /**
+   * Decode the tape on a native helper thread while JavaScript replays the previous chunk (default
+   * true). It pays off when a second core is free (Bun, 10M trades: 22.5M vs 15.6M events/s); on a
+   * saturated machine it measured about equal to `false`, which decodes on the calling thread.
+   */
+  readAhead?: boolean;
+}
 const INT64_MIN = -(2n ** 63n);
 /** Bun refuses null for a buffer parameter: an unread placeholder for "no kinds column". */
 const NO_KINDS = new Uint8Array(1);
@@ -229,30 +240,34 @@ export class BacktestRunner {
    * the tape are registry ids; when the tape's metadata names its symbols, each name must match
    * the registry's symbol of that id (INVALID_ARG otherwise).
    */
-  runTape(dir: string): BacktestRunResult {
-    return this.#runTapes("BacktestRunner.runTape", [dir]);
+  runTape(dir: string, options: TapeRunOptions = {}): BacktestRunResult {
+    return this.#runTapes("BacktestRunner.runTape", [dir], options);
   }
 
   /**
    * Replays several tapes merged by event time (ties: the tape listed first), e.g. one tape per
    * venue. Each tape keeps its own recorded order.
    */
-  runTapes(dirs: readonly string[]): BacktestRunResult {
+  runTapes(dirs: readonly string[], options: TapeRunOptions = {}): BacktestRunResult {
     const op = "BacktestRunner.runTapes";
     if (!Array.isArray(dirs) || dirs.length === 0) throw invalidArgument(op, "dirs must be a non-empty array of paths");
-    return this.#runTapes(op, dirs);
+    return this.#runTapes(op, dirs, options);
   }
 
-  #runTapes(op: string, dirs: readonly string[]): BacktestRunResult {
+  #runTapes(op: string, dirs: readonly string[], options: TapeRunOptions): BacktestRunResult {
     this.#requireStrategy(op);
+    const readAhead = options.readAhead ?? true;
+    if (typeof readAhead !== "boolean") throw invalidArgument(op, "readAhead must be a boolean");
     for (const [i, dir] of dirs.entries()) {
       if (typeof dir !== "string" || dir === "") throw invalidArgument(op, `dirs[${i}] must be a non-empty path`);
       this.#checkTapeSymbols(op, dir);
     }
     const sources: TapeSource[] = [];
     try {
-      for (const dir of dirs) sources.push(new TapeSource(op, dir, this.#strategy!.symbols[0]));
-      return this.#run(() => sources.length === 1 ? this.#playSource(sources[0]) : this.#playMerged(sources));
+      for (const dir of dirs) sources.push(new TapeSource(op, dir, this.#strategy!.symbols[0], readAhead));
+      const result = this.#run(() => sources.length === 1 ? this.#playSource(sources[0]) : this.#playMerged(sources));
+      for (const src of sources) result.tapeDamage += src.damage();
+      return result;
     } finally {
       for (const s of sources) s.close();
     }
@@ -386,18 +401,37 @@ interface EventSource {
 
 const KIND_TRADE = 1, KIND_SNAPSHOT = 2;
 
-/** Events of a tape, read in chunks through the native reader (bounded memory). */
+/**
+ * Events of a tape in chunks, bounded memory. With read-ahead a native thread
+ * (flox_event_feed) decodes the next chunks while the JavaScript loop replays the current one;
+ * without, the calling thread decodes each chunk when it needs it (flox_tape_reader_read_events).
+ */
 class TapeSource implements EventSource {
   readonly tapeOrder = true;
   readonly #op: string;
   readonly #handle: OwnedHandle;
-  readonly #cols: EventColumns = allocEventColumns(CHUNK, TAPE_LEVELS);
+  readonly #readAhead: boolean;
+  readonly #cols: EventColumns;
   readonly #chunk: EventChunk;
+  readonly #counts = new Int32Array(2);
 
-  constructor(op: string, dir: string, readonly fixedSymbol: number) {
+  constructor(op: string, readonly dir: string, readonly fixedSymbol: number, readAhead: boolean) {
     this.#op = op;
-    this.#handle = new OwnedHandle(openReaderHandle(op, dir, undefined, true), readerDestroy, `tape reader for ${dir}`);
-    const c = this.#cols;
+    this.#readAhead = readAhead;
+    let levels: number;
+    if (readAhead) {
+      const raw = createHandle(op, (out) => lib.flox_event_feed_open(encoder.encode(dir + "\0"), CHUNK, out));
+      this.#handle = new OwnedHandle(raw, (h) => lib.flox_event_feed_destroy(h), `tape feed for ${dir}`);
+      levels = lib.flox_event_feed_level_cap(raw);
+    } else {
+      this.#handle = new OwnedHandle(
+        openReaderHandle(op, dir, undefined, true),
+        readerDestroy,
+        `tape reader for ${dir}`,
+      );
+      levels = Math.max(MAX_BOOK_LEVELS, CHUNK * 4);
+    }
+    const c = this.#cols = allocEventColumns(CHUNK, levels);
     this.#chunk = {
       length: 0,
       kind: c.kind,
@@ -415,10 +449,42 @@ class TapeSource implements EventSource {
   }
 
   next(): EventChunk | null {
-    const [events] = readerReadEvents(this.#op, this.#handle.get(this.#op), this.#cols);
+    const h = this.#handle.get(this.#op), c = this.#cols;
+    let events: number;
+    if (this.#readAhead) {
+      check(
+        lib.flox_event_feed_next(
+          h,
+          c.kind,
+          c.tsNs,
+          c.symbolId,
+          c.price,
+          c.qty,
+          c.side,
+          c.levelStart,
+          c.bidCount,
+          c.askCount,
+          c.kind.length,
+          c.levelPrice,
+          c.levelQty,
+          c.levelPrice.length,
+          this.#counts,
+        ),
+        this.#op,
+      );
+      events = this.#counts[0];
+    } else {
+      events = readerReadEvents(this.#op, h, c)[0];
+    }
     if (events === 0) return null;
     this.#chunk.length = events;
     return this.#chunk;
+  }
+
+  /** Damage reports (torn tails, CRC mismatches) met in the tape; valid once the end was read. */
+  damage(): number {
+    const h = this.#handle.get(this.#op);
+    return this.#readAhead ? Math.max(0, lib.flox_event_feed_damage_count(h)) : lib.flox_tape_reader_damage_count(h);
   }
 
   close(): void {

@@ -73,6 +73,8 @@ export interface BacktestRunStats {
   orders: number;
   /** Fills. */
   fills: number;
+  /** Damage reports met in the tapes of the run (torn tails, CRC mismatches); 0 for other sources. */
+  tapeDamage: number;
 }
 
 /** Result of a backtest: the statistics, plus the equity curve and the closed trades as typed arrays. */
@@ -102,6 +104,7 @@ export class BacktestRunResult implements BacktestRunStats {
   events = 0;
   orders = 0;
   fills = 0;
+  tapeDamage = 0;
   readonly #equity: Float64Array;
   readonly #equityTs: BigInt64Array;
   readonly #trades: TradeList;
@@ -891,6 +894,7 @@ export class SimulatedExecutor implements StrategyHost {
       events: this.#events,
       orders: this.#nextOrderId,
       fills: this.#fills,
+      tapeDamage: 0,
     };
     const equity = this.#eq.slice(1, len);
     const ts = new BigInt64Array(len - 1);

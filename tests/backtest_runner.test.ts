@@ -2,7 +2,7 @@
 // spec/engine.md section 6, trade accounting, equity sampling and metrics, clean state across runs,
 // CSV variants and their errors (file and line), symbol detection from file names.
 import { after, describe, test } from "node:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assert, assertAlmostEquals, assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
@@ -648,6 +648,10 @@ describe("runTape / runTapes", () => {
     assert(fromArrays.totalTrades > 10);
     assertEquals(fromTape.toJSON(), fromArrays.toJSON());
     assertEquals(fromTape.trades(), fromArrays.trades());
+    const plain = bt.runTape(tapeDir, { readAhead: false }); // decoded on the calling thread
+    assertEquals(plain.toJSON(), fromArrays.toJSON());
+    assertEquals(plain.trades(), fromArrays.trades());
+    assertEquals(codeOf(() => bt.runTape(tapeDir, { readAhead: 1 as unknown as boolean })), "INVALID_ARG");
   });
 
   test("runTapes merges by timestamp; ties keep the order of the list", () => {
@@ -667,6 +671,23 @@ describe("runTape / runTapes", () => {
     assertEquals(r.events, 8);
     bt.runTapes([b, a]);
     assertEquals(w.order.slice(4, 6), [at(2, 4), at(1, 4)]);
+  });
+
+  test("a torn tape replays what is intact and reports the damage", () => {
+    const t = join(dir, "torn");
+    const rec = flox.makeRecorderHook(t);
+    for (let i = 0; i < 100; i++) rec.recordTrade(btc, 100 + i, 1, true, T0 + BigInt(i) * S);
+    rec.close();
+    const seg = readdirSync(t).filter((f) => f.endsWith(".floxlog"))[0];
+    const size = statSync(join(t, seg)).size;
+    truncateSync(join(t, seg), Math.floor(size * 0.7) + 3); // cut mid-segment, mid-frame (and the index)
+    const bt = new flox.BacktestRunner(registry, { initialCapital: 1_000 });
+    bt.setStrategy(new Watcher([btc]));
+    const r = bt.runTape(t);
+    assert(r.events >= 50 && r.events < 100, `${r.events} events`);
+    assert(r.tapeDamage >= 1);
+    const plain = bt.runTape(t, { readAhead: false });
+    assertEquals([plain.events, plain.tapeDamage], [r.events, r.tapeDamage]);
   });
 
   test("tape symbol names must match the registry; bad paths are NOT_FOUND", () => {

@@ -122,6 +122,29 @@ describe("round trips", () => {
     });
   }
 
+  test("progress callbacks reach the total bytes", () => {
+    const dir = fresh("progress");
+    const rec = makeRecorderHook(dir, { maxSegmentMb: 0.5 });
+    rec.recordTrades(syntheticTrades(50_000));
+    rec.close();
+    for (
+      const run of [
+        (p: (d: number, t: number) => void) => inspectTape(dir, { onProgress: p }),
+        (p: (d: number, t: number) => void) => replayTape(dir, { onTrade: () => {}, onProgress: p }),
+        (p: (d: number, t: number) => void) => readTrades(dir, { onProgress: p }),
+        (p: (d: number, t: number) => void) => tapeDiff(dir, dir, { onProgress: p }),
+      ]
+    ) {
+      const seen: [number, number][] = [];
+      run((d, t) => seen.push([d, t]));
+      assert(seen.length > 0);
+      const [done, total] = seen.at(-1)!;
+      assertGreater(total, 50_000 * 60);
+      assertEquals(done, total);
+      for (let i = 1; i < seen.length; i++) assert(seen[i][0] >= seen[i - 1][0], "progress never goes back");
+    }
+  });
+
   test("streaming reader: chunks, seek, batches, filters", async () => {
     const dir = fresh("stream");
     const n = 20_000;
@@ -153,6 +176,21 @@ describe("round trips", () => {
     const only2 = readTrades(dir, { symbols: [2], fromTsNs: t.tsNs[100], toTsNs: t.tsNs[199] });
     assertEquals(only2.length, 34); // i % 3 == 1 for i in 100..199
     assert(only2.symbolId.every((s) => s === 2));
+  });
+
+  test("no dedup by default; dedupe drops exact repeats at the same timestamp", () => {
+    const dir = fresh("dedupe");
+    const rec = makeRecorderHook(dir);
+    rec.recordTrade(1, 100, 1, true, 10n);
+    rec.recordTrade(1, 100, 1, true, 10n);
+    rec.recordTrade(1, 100, 2, true, 10n);
+    rec.recordTrade(1, 100, 1, true, 11n);
+    rec.close();
+    assertEquals(readTrades(dir).length, 4);
+    assertEquals(readTrades(dir, { dedupe: true }).length, 3);
+    using reader = openTape(dir, { dedupe: true });
+    while (reader.readTradeChunk()) { /* drain */ }
+    assertEquals(reader.stats().duplicatesDropped, 1);
   });
 
   test("unsorted input is delivered in stable timestamp order", () => {

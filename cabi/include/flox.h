@@ -469,6 +469,8 @@ FLOX_API int32_t flox_tape_writer_stats(const flox_tape_writer *w, int64_t *out,
 
 /* Reader open flags. */
 #define FLOX_TAPE_OPEN_ALLOW_EMPTY 0x1 /* a directory without segments opens (as an empty tape) */
+#define FLOX_TAPE_OPEN_DEDUPE 0x2      /* drop trades repeating (symbol, ts, price_raw, qty_raw) of one
+                                          already delivered at the same ts (FLOX has no dedup) */
 
 /* Event kinds filled by flox_tape_reader_read_events. */
 #define FLOX_TAPE_EVENT_TRADE 1
@@ -476,7 +478,7 @@ FLOX_API int32_t flox_tape_writer_stats(const flox_tape_writer *w, int64_t *out,
 #define FLOX_TAPE_EVENT_BOOK_DELTA 3
 
 /* Reader statistics, in the order flox_tape_reader_stats fills them. Counts cover the events read
- * (or scanned) since open, after filters. */
+ * (or scanned) in the current pass (since open, rewind, seek or set_filter), after filters. */
 enum flox_tape_reader_stat {
   FLOX_TAPE_RSTAT_TRADES = 0,
   FLOX_TAPE_RSTAT_BOOK_UPDATES = 1,
@@ -489,8 +491,10 @@ enum flox_tape_reader_stat {
   FLOX_TAPE_RSTAT_SEGMENTS = 8,       /* *.floxlog files found */
   FLOX_TAPE_RSTAT_DAMAGED = 9,        /* damage reports (flox_tape_reader_damage) */
   FLOX_TAPE_RSTAT_BYTES_SKIPPED = 10, /* bytes not read because of damage */
-  FLOX_TAPE_RSTAT_BYTES_READ = 11,    /* segment bytes consumed */
-  FLOX_TAPE_RSTAT_COUNT = 12
+  FLOX_TAPE_RSTAT_BYTES_READ = 11,    /* progress: bytes of the segment files passed (whole files, skipped
+                                         and damaged ones included) plus the position in the current one */
+  FLOX_TAPE_RSTAT_DUPLICATES = 12,    /* trades dropped by FLOX_TAPE_OPEN_DEDUPE */
+  FLOX_TAPE_RSTAT_COUNT = 13
 };
 
 /* Per-segment facts, in the order flox_tape_reader_segment_info fills them. */
@@ -568,12 +572,16 @@ FLOX_API int32_t flox_tape_reader_read_events(flox_tape_reader *r, uint8_t *kind
                                               int32_t event_cap, double *level_price, double *level_qty,
                                               int32_t level_cap, int32_t *out_counts);
 /**
- * Reads the rest of the tape without delivering it, so stats, symbols, segment info and damage
- * describe the whole tape (within filters). Rewind first for a full scan.
+ * Reads on without delivering, counting, so stats, symbols, segment info and damage describe the
+ * whole tape (within filters) once it finishes. Rewind first for a full scan.
+ * @param[in] max_events stop after this many events (0 = to the end), so a caller can report
+ *            progress between calls.
  * @param[in] progress optional (NULL): total = segments, done advances per segment; cancellable.
- * @return FLOX_OK, CANCELLED, NOMEM.
+ * @param[out] out_finished optional (NULL): 1 when the end of the tape was reached.
+ * @return FLOX_OK, INVALID_ARG, CANCELLED, NOMEM.
  */
-FLOX_API int32_t flox_tape_reader_scan(flox_tape_reader *r, flox_progress *progress);
+FLOX_API int32_t flox_tape_reader_scan(flox_tape_reader *r, int64_t max_events, flox_progress *progress,
+                                       int32_t *out_finished);
 /** Copies min(cap, FLOX_TAPE_RSTAT_COUNT) statistics (enum flox_tape_reader_stat). @return FLOX_OK / INVALID_ARG. */
 FLOX_API int32_t flox_tape_reader_stats(const flox_tape_reader *r, int64_t *out, int32_t cap);
 /**
@@ -589,7 +597,7 @@ FLOX_API int32_t flox_tape_reader_segment_count(const flox_tape_reader *r);
  */
 FLOX_API int32_t flox_tape_reader_segment_info(const flox_tape_reader *r, int32_t i, int64_t *out, int32_t cap,
                                                char *path, int32_t path_cap);
-/** Number of damage reports so far (one per damaged or rejected segment). */
+/** Number of damage reports of the current pass (rewind, seek and set_filter start a new pass). */
 FLOX_API int32_t flox_tape_reader_damage_count(const flox_tape_reader *r);
 /**
  * Damage report i: the segment path, the reason (e.g. "CRC mismatch in frame at offset 4660"), and the
@@ -609,7 +617,9 @@ enum flox_tape_diff_field {
   FLOX_TAPE_DIFF_RECORDED = 5,         /* mismatch rows kept (<= max_mismatches) */
   FLOX_TAPE_DIFF_LEFT_DAMAGED = 6,     /* damage reports while reading each side */
   FLOX_TAPE_DIFF_RIGHT_DAMAGED = 7,
-  FLOX_TAPE_DIFF_FIELD_COUNT = 8
+  FLOX_TAPE_DIFF_BYTES_READ = 8,       /* progress: FLOX_TAPE_RSTAT_BYTES_READ of both sides */
+  FLOX_TAPE_DIFF_FINISHED = 9,         /* 1 once both tapes are exhausted (EQUAL is final then) */
+  FLOX_TAPE_DIFF_FIELD_COUNT = 10
 };
 /* Mismatch kinds and differing-field bits in a mismatch row. */
 #define FLOX_TAPE_MISMATCH_FIELD 0
@@ -636,9 +646,22 @@ enum flox_tape_diff_field {
  */
 FLOX_API int32_t flox_tape_diff_run(const char *left, const char *right, int64_t ts_tolerance_ns,
                                     int32_t max_mismatches, flox_progress *progress, flox_tape_diff **out);
+/**
+ * Opens both tapes for a diff done in steps (flox_tape_diff_step), so a caller can report progress;
+ * flox_tape_diff_run is open plus one step to the end. Arguments and errors as flox_tape_diff_run.
+ */
+FLOX_API int32_t flox_tape_diff_open(const char *left, const char *right, int64_t ts_tolerance_ns,
+                                     int32_t max_mismatches, flox_tape_diff **out);
+/**
+ * Compares up to max_pairs more rows (0 = to the end).
+ * @param[out] out_finished optional (NULL): 1 when both tapes are exhausted.
+ * @return FLOX_OK; INVALID_ARG; CANCELLED; NOMEM.
+ */
+FLOX_API int32_t flox_tape_diff_step(flox_tape_diff *d, int64_t max_pairs, flox_progress *progress,
+                                     int32_t *out_finished);
 /** Frees a diff result. NULL: no-op. */
 FLOX_API void flox_tape_diff_destroy(flox_tape_diff *d);
-/** Copies min(cap, FLOX_TAPE_DIFF_FIELD_COUNT) summary fields (enum flox_tape_diff_field). */
+/** Copies min(cap, FLOX_TAPE_DIFF_FIELD_COUNT) summary fields (enum flox_tape_diff_field); valid between steps. */
 FLOX_API int32_t flox_tape_diff_summary(const flox_tape_diff *d, int64_t *out, int32_t cap);
 /**
  * Copies up to row_cap recorded mismatch rows (FLOX_TAPE_DIFF_ROW_WIDTH int64 each) into rows.
@@ -722,6 +745,42 @@ FLOX_API int32_t flox_ind_vwap(const double *price, const double *qty, int64_t n
 FLOX_API int32_t flox_bt_prepare(const int64_t *ts, const double *price, const double *qty, const uint8_t *kinds,
                                  int32_t flags, int64_t n, int64_t first_index, int64_t base, int64_t prev_ts,
                                  int64_t *ts_out, double *t_out, int64_t *clock_out);
+
+/*
+ * Event feed: a tape reader that decodes ahead on a thread of its own (a ring of 3 chunks), so the
+ * backtest loop in JavaScript and the tape decoding overlap. Events come in tape order, exactly as
+ * flox_tape_reader_read_events delivers them (price and quantity scales from metadata.json).
+ */
+typedef struct flox_event_feed flox_event_feed;
+
+/**
+ * Opens the tape in `dir` (an empty directory is an empty tape) and starts its reading thread.
+ * @param[in] chunk_events events per chunk, 1..2^24. @param[out] out freed by flox_event_feed_destroy.
+ * @return FLOX_OK; the errors of flox_tape_reader_open (NOT_FOUND, INVALID_ARG, IO, naming the path);
+ *         FLOX_E_NOMEM.
+ */
+FLOX_API int32_t flox_event_feed_open(const char *dir, int32_t chunk_events, flox_event_feed **out);
+/** Stops the reading thread and frees everything. NULL is a no-op. Not concurrently with next. */
+FLOX_API void flox_event_feed_destroy(flox_event_feed *f);
+/** Levels a chunk may carry: the level_cap flox_event_feed_next needs (0 for NULL). */
+FLOX_API int32_t flox_event_feed_level_cap(const flox_event_feed *f);
+/**
+ * Copies the next decoded chunk into caller columns (layout of flox_tape_reader_read_events; caps
+ * must be at least chunk_events and flox_event_feed_level_cap), waiting for the thread if needed.
+ * out_counts[0] events (0 at the end of the tape), out_counts[1] levels.
+ * @return FLOX_OK; FLOX_E_BUFFER_TOO_SMALL (caps); the reader's error with its message once the
+ *         chunks read before it were delivered; FLOX_E_INVALID_ARG. One consumer thread at a time.
+ */
+FLOX_API int32_t flox_event_feed_next(flox_event_feed *f, uint8_t *kind, int64_t *ts_ns, uint32_t *symbol_id,
+                                      double *price, double *qty, uint8_t *side, uint32_t *level_start,
+                                      uint32_t *bid_count, uint32_t *ask_count, int32_t event_cap,
+                                      double *level_price, double *level_qty, int32_t level_cap,
+                                      int32_t *out_counts);
+/**
+ * Damage reports of the tape (torn tails, CRC mismatches: flox_tape_reader_damage_count) once the
+ * feed has delivered its end; -1 before that.
+ */
+FLOX_API int32_t flox_event_feed_damage_count(flox_event_feed *f);
 
 /* CSV formats reported by flox_csv_format (detected from the first line; see cabi/src/csv.c). */
 #define FLOX_CSV_TRADES 1          /* header with timestamp, price, qty/amount, [side | is_buyer_maker] */

@@ -10,12 +10,6 @@
 
 #define CHUNK 65536
 
-struct flox_tape_diff {
-  int64_t summary[FLOX_TAPE_DIFF_FIELD_COUNT];
-  int64_t *rows;
-  size_t rows_n, rows_cap;
-};
-
 typedef struct {
   flox_tape_reader *r;
   int64_t *ts, *price, *qty;
@@ -25,8 +19,17 @@ typedef struct {
   int eof;
 } side_buf;
 
+struct flox_tape_diff {
+  int64_t summary[FLOX_TAPE_DIFF_FIELD_COUNT];
+  int64_t *rows;
+  size_t rows_n, rows_cap;
+  side_buf L, R;
+  int64_t tolerance, index;
+  int32_t max_mismatches;
+  int finished;
+};
+
 static int32_t side_open(side_buf *s, const char *dir) {
-  memset(s, 0, sizeof *s);
   s->ts = malloc(CHUNK * sizeof *s->ts);
   s->price = malloc(CHUNK * sizeof *s->price);
   s->qty = malloc(CHUNK * sizeof *s->qty);
@@ -93,8 +96,8 @@ static int32_t record(flox_tape_diff *d, int64_t index, int kind, int fields, co
   return FLOX_OK;
 }
 
-int32_t flox_tape_diff_run(const char *left, const char *right, int64_t ts_tolerance_ns, int32_t max_mismatches,
-                           flox_progress *progress, flox_tape_diff **out) {
+int32_t flox_tape_diff_open(const char *left, const char *right, int64_t ts_tolerance_ns, int32_t max_mismatches,
+                            flox_tape_diff **out) {
   if (!out) return flox_fail(FLOX_E_INVALID_ARG, "out is NULL");
   *out = NULL;
   if (!left || !right) return flox_fail(FLOX_E_INVALID_ARG, "left or right is NULL");
@@ -102,54 +105,10 @@ int32_t flox_tape_diff_run(const char *left, const char *right, int64_t ts_toler
   flox_tape_diff *d = calloc(1, sizeof *d);
   if (!d) return flox_fail(FLOX_E_NOMEM, "out of memory");
   d->summary[FLOX_TAPE_DIFF_FIRST_DIVERGENCE] = -1;
-  side_buf L, R;
-  int32_t rc = side_open(&L, left);
-  if (rc == FLOX_OK) rc = side_open(&R, right);
-  else memset(&R, 0, sizeof R);
-  int64_t i = 0;
-  while (rc == FLOX_OK) {
-    if ((i & 0xFFFF) == 0 && progress_cancelled(progress)) {
-      rc = flox_fail(FLOX_E_CANCELLED, "diff cancelled");
-      break;
-    }
-    int hl = side_fill(&L), hr = side_fill(&R);
-    if (hl < 0 || hr < 0) {
-      rc = -(hl < 0 ? hl : hr);
-      break;
-    }
-    if (!hl && !hr) break;
-    if (hl && hr) {
-      int fields = 0;
-      int64_t dt = L.ts[L.at] - R.ts[R.at];
-      /* A negative tolerance fails every pair, as FLOX's |dt| <= T does. */
-      if (ts_tolerance_ns < 0 || dt > ts_tolerance_ns || dt < -ts_tolerance_ns) fields |= FLOX_TAPE_FIELD_TS;
-      if (L.sym[L.at] != R.sym[R.at]) fields |= FLOX_TAPE_FIELD_SYMBOL;
-      if (L.price[L.at] != R.price[R.at]) fields |= FLOX_TAPE_FIELD_PRICE;
-      if (L.qty[L.at] != R.qty[R.at]) fields |= FLOX_TAPE_FIELD_QTY;
-      if (L.side[L.at] != R.side[R.at]) fields |= FLOX_TAPE_FIELD_SIDE;
-      if (fields) rc = record(d, i, FLOX_TAPE_MISMATCH_FIELD, fields, &L, &R, max_mismatches);
-      L.at++;
-      R.at++;
-    } else if (hl) {
-      rc = record(d, i, FLOX_TAPE_MISMATCH_MISSING_RIGHT, 0, &L, &R, max_mismatches);
-      L.at++;
-    } else {
-      rc = record(d, i, FLOX_TAPE_MISMATCH_MISSING_LEFT, 0, &L, &R, max_mismatches);
-      R.at++;
-    }
-    if (hl) d->summary[FLOX_TAPE_DIFF_LEFT_COUNT]++;
-    if (hr) d->summary[FLOX_TAPE_DIFF_RIGHT_COUNT]++;
-    i++;
-    if ((i & 0xFFFF) == 0) progress_add(progress, 0x10000);
-  }
-  if (rc == FLOX_OK) {
-    d->summary[FLOX_TAPE_DIFF_EQUAL] = d->summary[FLOX_TAPE_DIFF_MISMATCH_COUNT] == 0;
-    d->summary[FLOX_TAPE_DIFF_RECORDED] = (int64_t)d->rows_n;
-    d->summary[FLOX_TAPE_DIFF_LEFT_DAMAGED] = flox_tape_reader_damage_count(L.r);
-    d->summary[FLOX_TAPE_DIFF_RIGHT_DAMAGED] = flox_tape_reader_damage_count(R.r);
-  }
-  side_close(&L);
-  side_close(&R);
+  d->tolerance = ts_tolerance_ns;
+  d->max_mismatches = max_mismatches;
+  int32_t rc = side_open(&d->L, left);
+  if (rc == FLOX_OK) rc = side_open(&d->R, right);
   if (rc != FLOX_OK) {
     flox_tape_diff_destroy(d);
     return rc;
@@ -158,15 +117,86 @@ int32_t flox_tape_diff_run(const char *left, const char *right, int64_t ts_toler
   return FLOX_OK;
 }
 
+int32_t flox_tape_diff_step(flox_tape_diff *d, int64_t max_pairs, flox_progress *progress, int32_t *out_finished) {
+  if (!d) return flox_fail(FLOX_E_INVALID_ARG, "diff is NULL");
+  if (max_pairs < 0) return flox_fail(FLOX_E_INVALID_ARG, "max_pairs is %lld; must be >= 0 (0 = all)", (long long)max_pairs);
+  if (out_finished) *out_finished = d->finished;
+  side_buf *L = &d->L, *R = &d->R;
+  int32_t rc = FLOX_OK;
+  int64_t done = 0;
+  while (!d->finished && (max_pairs == 0 || done < max_pairs)) {
+    int64_t i = d->index;
+    if ((i & 0xFFFF) == 0 && progress_cancelled(progress)) return flox_fail(FLOX_E_CANCELLED, "diff cancelled");
+    int hl = side_fill(L), hr = side_fill(R);
+    if (hl < 0 || hr < 0) return -(hl < 0 ? hl : hr);
+    if (!hl && !hr) {
+      d->finished = 1;
+      break;
+    }
+    if (hl && hr) {
+      int fields = 0;
+      int64_t dt = L->ts[L->at] - R->ts[R->at];
+      /* A negative tolerance fails every pair, as FLOX's |dt| <= T does. */
+      if (d->tolerance < 0 || dt > d->tolerance || dt < -d->tolerance) fields |= FLOX_TAPE_FIELD_TS;
+      if (L->sym[L->at] != R->sym[R->at]) fields |= FLOX_TAPE_FIELD_SYMBOL;
+      if (L->price[L->at] != R->price[R->at]) fields |= FLOX_TAPE_FIELD_PRICE;
+      if (L->qty[L->at] != R->qty[R->at]) fields |= FLOX_TAPE_FIELD_QTY;
+      if (L->side[L->at] != R->side[R->at]) fields |= FLOX_TAPE_FIELD_SIDE;
+      if (fields) rc = record(d, i, FLOX_TAPE_MISMATCH_FIELD, fields, L, R, d->max_mismatches);
+      L->at++;
+      R->at++;
+    } else if (hl) {
+      rc = record(d, i, FLOX_TAPE_MISMATCH_MISSING_RIGHT, 0, L, R, d->max_mismatches);
+      L->at++;
+    } else {
+      rc = record(d, i, FLOX_TAPE_MISMATCH_MISSING_LEFT, 0, L, R, d->max_mismatches);
+      R->at++;
+    }
+    if (rc != FLOX_OK) return rc;
+    if (hl) d->summary[FLOX_TAPE_DIFF_LEFT_COUNT]++;
+    if (hr) d->summary[FLOX_TAPE_DIFF_RIGHT_COUNT]++;
+    d->index++;
+    done++;
+    if ((d->index & 0xFFFF) == 0) progress_add(progress, 0x10000);
+  }
+  if (out_finished) *out_finished = d->finished;
+  return FLOX_OK;
+}
+
+int32_t flox_tape_diff_run(const char *left, const char *right, int64_t ts_tolerance_ns, int32_t max_mismatches,
+                           flox_progress *progress, flox_tape_diff **out) {
+  int32_t rc = flox_tape_diff_open(left, right, ts_tolerance_ns, max_mismatches, out);
+  if (rc != FLOX_OK) return rc;
+  rc = flox_tape_diff_step(*out, 0, progress, NULL);
+  if (rc != FLOX_OK) {
+    flox_tape_diff_destroy(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
 void flox_tape_diff_destroy(flox_tape_diff *d) {
   if (!d) return;
+  side_close(&d->L);
+  side_close(&d->R);
   free(d->rows);
   free(d);
 }
 
 int32_t flox_tape_diff_summary(const flox_tape_diff *d, int64_t *out, int32_t cap) {
   if (!d || !out || cap < 0) return flox_fail(FLOX_E_INVALID_ARG, "diff or out is NULL, or cap < 0");
-  memcpy(out, d->summary, (size_t)(cap < FLOX_TAPE_DIFF_FIELD_COUNT ? cap : FLOX_TAPE_DIFF_FIELD_COUNT) * sizeof *out);
+  int64_t v[FLOX_TAPE_DIFF_FIELD_COUNT];
+  memcpy(v, d->summary, sizeof v);
+  v[FLOX_TAPE_DIFF_EQUAL] = d->finished && d->summary[FLOX_TAPE_DIFF_MISMATCH_COUNT] == 0;
+  v[FLOX_TAPE_DIFF_RECORDED] = (int64_t)d->rows_n;
+  v[FLOX_TAPE_DIFF_LEFT_DAMAGED] = flox_tape_reader_damage_count(d->L.r);
+  v[FLOX_TAPE_DIFF_RIGHT_DAMAGED] = flox_tape_reader_damage_count(d->R.r);
+  v[FLOX_TAPE_DIFF_FINISHED] = d->finished;
+  int64_t lst[FLOX_TAPE_RSTAT_COUNT], rst[FLOX_TAPE_RSTAT_COUNT];
+  flox_tape_reader_stats(d->L.r, lst, FLOX_TAPE_RSTAT_COUNT);
+  flox_tape_reader_stats(d->R.r, rst, FLOX_TAPE_RSTAT_COUNT);
+  v[FLOX_TAPE_DIFF_BYTES_READ] = lst[FLOX_TAPE_RSTAT_BYTES_READ] + rst[FLOX_TAPE_RSTAT_BYTES_READ];
+  memcpy(out, v, (size_t)(cap < FLOX_TAPE_DIFF_FIELD_COUNT ? cap : FLOX_TAPE_DIFF_FIELD_COUNT) * sizeof *out);
   return FLOX_OK;
 }
 

@@ -60,6 +60,13 @@ struct flox_tape_reader {
   uint32_t last_sym;
   int last_sym_valid;
   uint64_t small_syms[SMALL_SYMS / 64]; /* seen-bits for ids < SMALL_SYMS: no search per trade */
+
+  /* dedupe: keys of the trades delivered at the current timestamp */
+  int dedupe;
+  int64_t dup_ts;
+  int dup_valid;
+  uint64_t (*dup_keys)[3];
+  size_t dup_n, dup_cap;
 };
 
 /* Records a damage report of the current pass (reports are reset with the position). */
@@ -102,7 +109,7 @@ static int32_t leave_segment(flox_tape_reader *r) {
   if ((int64_t)c->frames > s->events) s->events = (int64_t)c->frames;
   r->st[FLOX_TAPE_RSTAT_OTHER_EVENTS] += (int64_t)c->other_events;
   r->st[FLOX_TAPE_RSTAT_UNKNOWN_FRAMES] += (int64_t)c->unknown_frames;
-  r->st[FLOX_TAPE_RSTAT_BYTES_READ] += (int64_t)(r->map_len - c->bytes_skipped);
+  r->st[FLOX_TAPE_RSTAT_BYTES_READ] += (int64_t)r->map_len;
   int32_t rc = FLOX_OK;
   if (c->damaged) {
     s->damaged = 1;
@@ -146,6 +153,7 @@ static int enter_segment(flox_tape_reader *r) {
       if (map) munmap(map, size);
       s->parsed = 1;
       s->valid = 0;
+      r->st[FLOX_TAPE_RSTAT_BYTES_READ] += (int64_t)size;
       if (add_damage(r, i, why, (int64_t)size) != 0) return -1;
       r->seg_i++;
       continue;
@@ -169,6 +177,7 @@ static int enter_segment(flox_tape_reader *r) {
     int64_t lower = r->seek_ts > r->from_ts ? r->seek_ts : r->from_ts;
     /* A closed sorted segment's header last ts is its maximum: skip it whole when below the range. */
     if (seg.sorted && seg.hdr_events > 0 && lower != INT64_MIN && seg.hdr_last < lower) {
+      r->st[FLOX_TAPE_RSTAT_BYTES_READ] += (int64_t)size;
       munmap(map, size);
       r->seg_i++;
       continue;
@@ -199,6 +208,31 @@ static inline uint32_t frame_symbol(const tape_frame *f) {
   return ld_u32(f->payload + (f->type == TAPE_FRAME_TRADE ? TAPE_T_SYMBOL : TAPE_B_SYMBOL));
 }
 
+/* Dedupe (spec: an explicit option, FLOX has none): a trade whose (symbol, ts, price_raw, qty_raw)
+ * equals one already delivered is dropped. Delivery is in ts order within a segment, so only the
+ * trades of the current timestamp need remembering. Returns 1 for a duplicate, -1 out of memory. */
+static int is_duplicate(flox_tape_reader *r, const tape_frame *f) {
+  if (f->type != TAPE_FRAME_TRADE) return 0;
+  uint64_t key[3] = {ld_u32(f->payload + TAPE_T_SYMBOL), ld_u64(f->payload + TAPE_T_PRICE),
+                     ld_u64(f->payload + TAPE_T_QTY)};
+  if (!r->dup_valid || f->ts != r->dup_ts) {
+    r->dup_valid = 1;
+    r->dup_ts = f->ts;
+    r->dup_n = 0;
+  }
+  for (size_t i = 0; i < r->dup_n; i++)
+    if (r->dup_keys[i][0] == key[0] && r->dup_keys[i][1] == key[1] && r->dup_keys[i][2] == key[2]) return 1;
+  if (r->dup_n == r->dup_cap) {
+    size_t ncap = r->dup_cap ? r->dup_cap * 2 : 16;
+    uint64_t (*p)[3] = realloc(r->dup_keys, ncap * sizeof *p);
+    if (!p) return flox_fail(FLOX_E_NOMEM, "out of memory"), -1;
+    r->dup_keys = p;
+    r->dup_cap = ncap;
+  }
+  memcpy(r->dup_keys[r->dup_n++], key, sizeof key);
+  return 0;
+}
+
 /* Next delivered frame across segments, after filters. 1, 0 at the end, -1 on error. */
 static int next_frame(flox_tape_reader *r, tape_frame *f) {
   if (r->have_pending) {
@@ -215,6 +249,14 @@ static int next_frame(flox_tape_reader *r, tape_frame *f) {
     while (tape_cursor_next(&r->cur, f)) {
       if (f->ts < lower) continue;
       if (r->filter_n && !sym_allowed(r, frame_symbol(f))) continue;
+      if (r->dedupe) {
+        int d = is_duplicate(r, f);
+        if (d < 0) return -1;
+        if (d) {
+          r->st[FLOX_TAPE_RSTAT_DUPLICATES]++;
+          continue;
+        }
+      }
       return 1;
     }
     if (leave_segment(r) != FLOX_OK) return -1;
@@ -280,6 +322,8 @@ static void reset_position(flox_tape_reader *r) {
   r->syms_n = 0;
   r->last_sym_valid = 0;
   memset(r->small_syms, 0, sizeof r->small_syms);
+  r->dup_valid = 0;
+  r->dup_n = 0;
   for (size_t i = 0; i < r->damage_n; i++) {
     free(r->damage[i].segment);
     free(r->damage[i].reason);
@@ -294,7 +338,7 @@ int32_t flox_tape_reader_open(const char *dir, double price_scale, double qty_sc
   if (!dir || !*dir) return flox_fail(FLOX_E_INVALID_ARG, "dir is empty");
   if (!(price_scale >= 0) || !(qty_scale >= 0) || price_scale > 1e18 || qty_scale > 1e18)
     return flox_fail(FLOX_E_INVALID_ARG, "scales %g / %g; must be > 0 (or 0 for the tape's own)", price_scale, qty_scale);
-  if (flags & ~FLOX_TAPE_OPEN_ALLOW_EMPTY) return flox_fail(FLOX_E_INVALID_ARG, "flags 0x%x has unknown bits", (unsigned)flags);
+  if (flags & ~(FLOX_TAPE_OPEN_ALLOW_EMPTY | FLOX_TAPE_OPEN_DEDUPE)) return flox_fail(FLOX_E_INVALID_ARG, "flags 0x%x has unknown bits", (unsigned)flags);
   tape_seg_list list;
   int32_t rc = tape_dir_list(dir, &list);
   if (rc != FLOX_OK) return rc;
@@ -321,6 +365,7 @@ int32_t flox_tape_reader_open(const char *dir, double price_scale, double qty_sc
   r->to_ts = INT64_MAX;
   r->seek_ts = INT64_MIN;
   r->st[FLOX_TAPE_RSTAT_SEGMENTS] = (int64_t)list.count;
+  r->dedupe = (flags & FLOX_TAPE_OPEN_DEDUPE) != 0;
   *out = r;
   return FLOX_OK;
 }
@@ -334,6 +379,7 @@ void flox_tape_reader_destroy(flox_tape_reader *r) {
   free(r->damage);
   free(r->filter_syms);
   free(r->syms);
+  free(r->dup_keys);
   free(r->dir);
   free(r);
 }
@@ -393,7 +439,8 @@ static int32_t read_trades_impl(flox_tape_reader *r, int64_t *ts, uint32_t *sym,
   tape_frame f;
   while (n < cap) {
     /* Fast path: frames already checked in the cursor's window, decoded straight into the columns. */
-    if (r->have_cursor && !r->have_pending && r->filter_n == 0 && r->have_event && r->cur.wi < r->cur.wn) {
+    if (r->have_cursor && !r->have_pending && r->filter_n == 0 && !r->dedupe && r->have_event &&
+        r->cur.wi < r->cur.wn) {
       tape_cursor *c = &r->cur;
       const uint8_t *wb = c->wbase;
       const int64_t stop = c->stop_after_ts;
@@ -539,12 +586,18 @@ int32_t flox_tape_reader_read_events(flox_tape_reader *r, uint8_t *kind, int64_t
   return FLOX_OK;
 }
 
-int32_t flox_tape_reader_scan(flox_tape_reader *r, flox_progress *progress) {
+int32_t flox_tape_reader_scan(flox_tape_reader *r, int64_t max_events, flox_progress *progress,
+                              int32_t *out_finished) {
   if (!r) return flox_fail(FLOX_E_INVALID_ARG, "reader is NULL");
+  if (max_events < 0) return flox_fail(FLOX_E_INVALID_ARG, "max_events is %lld; must be >= 0 (0 = all)", (long long)max_events);
+  if (out_finished) *out_finished = 0;
   progress_set_total(progress, (int64_t)r->list.count);
   size_t last_seg = r->seg_i;
+  int64_t seen = 0;
   tape_frame f;
   for (;;) {
+    if (max_events > 0 && seen >= max_events) return FLOX_OK;
+    seen++;
     if (progress_cancelled(progress)) return flox_fail(FLOX_E_CANCELLED, "scan of '%s' cancelled", r->dir);
     int got = next_frame(r, &f);
     if (got < 0) return flox_last_status();
@@ -556,6 +609,7 @@ int32_t flox_tape_reader_scan(flox_tape_reader *r, flox_progress *progress) {
     int32_t rc = count_event(r, &f);
     if (rc != FLOX_OK) return rc;
   }
+  if (out_finished) *out_finished = 1;
   return FLOX_OK;
 }
 
@@ -566,6 +620,10 @@ int32_t flox_tape_reader_stats(const flox_tape_reader *r, int64_t *out, int32_t 
   if (r->have_cursor) { /* include the segment in progress */
     st[FLOX_TAPE_RSTAT_OTHER_EVENTS] += (int64_t)r->cur.other_events;
     st[FLOX_TAPE_RSTAT_UNKNOWN_FRAMES] += (int64_t)r->cur.unknown_frames;
+    const tape_cursor *c = &r->cur;
+    size_t at = c->mode == TAPE_MODE_ORDERED ? (c->nrefs ? (size_t)((double)r->map_len * (double)c->ri / (double)c->nrefs) : r->map_len)
+                                             : c->pos;
+    st[FLOX_TAPE_RSTAT_BYTES_READ] += (int64_t)(at < r->map_len ? at : r->map_len);
   }
   int32_t n = cap < FLOX_TAPE_RSTAT_COUNT ? cap : FLOX_TAPE_RSTAT_COUNT;
   memcpy(out, st, (size_t)n * sizeof *out);

@@ -414,7 +414,8 @@ static int32_t put_trade(flox_tape_writer *w, int64_t ts, uint32_t symbol, int64
   if (!f) return rc;
   fill_trade(f + TAPE_FRAME_HEADER, ts, symbol, price_raw, qty_raw, side, w->exchange_id);
   rc = end_any(w, f, TAPE_FRAME_TRADE, TAPE_TRADE_SIZE, ts);
-  w->st[FLOX_TAPE_WSTAT_TRADES]++;
+  /* An LZ4 frame is in its block even when that block's flush failed (it is retried). */
+  if (rc == FLOX_OK || w->compressed) w->st[FLOX_TAPE_WSTAT_TRADES]++;
   return rc;
 }
 
@@ -625,7 +626,7 @@ int32_t flox_tape_writer_book(flox_tape_writer *w, int64_t ts_ns, uint32_t symbo
       st_i64(l + 8, tape_to_fixed(ask_qty[i], TAPE_DEFAULT_SCALE));
     }
     rc = end_any(w, f, is_snapshot ? TAPE_FRAME_BOOK_SNAPSHOT : TAPE_FRAME_BOOK_DELTA, size, ts_ns);
-    w->st[FLOX_TAPE_WSTAT_BOOK_UPDATES]++;
+    if (rc == FLOX_OK || w->compressed) w->st[FLOX_TAPE_WSTAT_BOOK_UPDATES]++;
     if (is_snapshot) w->meta.has_snapshots = 1;
     else w->meta.has_deltas = 1;
     if (bid_count > w->meta.book_depth) w->meta.book_depth = bid_count;

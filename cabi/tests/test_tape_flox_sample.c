@@ -25,7 +25,7 @@ int main(void) {
   CHECK_STATUS(flox_tape_reader_open(seg, 1e6, 1e6, 0, &r), FLOX_E_INVALID_ARG);
 
   CHECK_STATUS(flox_tape_reader_open(dir, 1e6, 1e6, 0, &r), FLOX_OK);
-  CHECK_STATUS(flox_tape_reader_scan(r, NULL), FLOX_OK);
+  CHECK_STATUS(flox_tape_reader_scan(r, 0, NULL, NULL), FLOX_OK);
   int64_t st[FLOX_TAPE_RSTAT_COUNT];
   flox_tape_reader_stats(r, st, FLOX_TAPE_RSTAT_COUNT);
   CHECK_EQ_INT(st[FLOX_TAPE_RSTAT_TRADES], 638);

@@ -67,7 +67,7 @@ static void seed_example(void) {
 
   flox_tape_reader *r = NULL;
   CHECK_STATUS(flox_tape_reader_open(dir, 0, 0, 0, &r), FLOX_OK);
-  CHECK_STATUS(flox_tape_reader_scan(r, NULL), FLOX_OK);
+  CHECK_STATUS(flox_tape_reader_scan(r, 0, NULL, NULL), FLOX_OK);
   int64_t st[FLOX_TAPE_RSTAT_COUNT];
   CHECK_STATUS(flox_tape_reader_stats(r, st, FLOX_TAPE_RSTAT_COUNT), FLOX_OK);
   CHECK_EQ_INT(st[FLOX_TAPE_RSTAT_TRADES], 3);
@@ -158,7 +158,7 @@ static void variant(int compression, int flags, int unsorted, int64_t max_bytes,
    * segment's slice stably sorted. Find slices by walking counts per segment from the reader. */
   flox_tape_reader *r = NULL;
   CHECK_STATUS(flox_tape_reader_open(dir, 0, 0, 0, &r), FLOX_OK);
-  CHECK_STATUS(flox_tape_reader_scan(r, NULL), FLOX_OK);
+  CHECK_STATUS(flox_tape_reader_scan(r, 0, NULL, NULL), FLOX_OK);
   int64_t start = 0, carry = 0;
   int mismatches = 0;
   for (int s = 0; s < nseg; s++) {
@@ -292,7 +292,7 @@ static void filters_and_seek(int compression, int unsorted) {
   CHECK_STATUS(flox_tape_reader_set_filter(r, lo, hi, want, 1), FLOX_OK);
   int64_t expect = 0;
   for (int64_t i = 0; i < n; i++) expect += sym[i] == 2 && ts[i] >= lo && ts[i] <= hi;
-  CHECK_STATUS(flox_tape_reader_scan(r, NULL), FLOX_OK);
+  CHECK_STATUS(flox_tape_reader_scan(r, 0, NULL, NULL), FLOX_OK);
   int64_t st[FLOX_TAPE_RSTAT_COUNT];
   flox_tape_reader_stats(r, st, FLOX_TAPE_RSTAT_COUNT);
   CHECK_EQ_INT(st[FLOX_TAPE_RSTAT_TRADES], expect);
@@ -362,7 +362,7 @@ static void bad_paths(void) {
   CHECK_STATUS(flox_tape_writer_create(dir, 0, 2, 0, 0, 0, &w), FLOX_E_INVALID_ARG);
   /* the 4-byte file is reported as a rejected segment, not skipped silently */
   CHECK_STATUS(flox_tape_reader_open(dir, 0, 0, 0, &r), FLOX_OK);
-  CHECK_STATUS(flox_tape_reader_scan(r, NULL), FLOX_OK);
+  CHECK_STATUS(flox_tape_reader_scan(r, 0, NULL, NULL), FLOX_OK);
   CHECK_EQ_INT(flox_tape_reader_damage_count(r), 1);
   char seg[600], why[300];
   int64_t skipped = 0;
@@ -470,6 +470,38 @@ static void diff_cases(void) {
   CHECK_EQ_INT(s[FLOX_TAPE_DIFF_MISMATCH_COUNT], n);
   CHECK_EQ_INT(s[FLOX_TAPE_DIFF_FIRST_DIVERGENCE], 0);
   flox_tape_diff_destroy(d);
+  /* in steps: the same result, and progress bytes reach both tapes' sizes */
+  CHECK_STATUS(flox_tape_diff_open(a, c, 3, 0, &d), FLOX_OK);
+  int32_t fin = 0, steps = 0;
+  while (!fin && steps < 1000) {
+    CHECK_STATUS(flox_tape_diff_step(d, 64, NULL, &fin), FLOX_OK);
+    steps++;
+  }
+  CHECK_EQ_INT(steps, (n + 63) / 64 + (n % 64 == 0));
+  int64_t s2[FLOX_TAPE_DIFF_FIELD_COUNT];
+  flox_tape_diff_summary(d, s2, FLOX_TAPE_DIFF_FIELD_COUNT);
+  CHECK_EQ_INT(s2[FLOX_TAPE_DIFF_FINISHED], 1);
+  CHECK_EQ_INT(s2[FLOX_TAPE_DIFF_MISMATCH_COUNT], 1 + 10 + 5);
+  CHECK_EQ_INT(s2[FLOX_TAPE_DIFF_FIRST_DIVERGENCE], 20);
+  CHECK(s2[FLOX_TAPE_DIFF_BYTES_READ] > 2 * (n - 5) * 60);
+  flox_tape_diff_destroy(d);
+  /* scan in steps */
+  flox_tape_reader *r = NULL;
+  CHECK_STATUS(flox_tape_reader_open(a, 0, 0, 0, &r), FLOX_OK);
+  fin = 0;
+  steps = 0;
+  int64_t st[FLOX_TAPE_RSTAT_COUNT], last_bytes = 0;
+  while (!fin && steps < 1000) {
+    CHECK_STATUS(flox_tape_reader_scan(r, 100, NULL, &fin), FLOX_OK);
+    flox_tape_reader_stats(r, st, FLOX_TAPE_RSTAT_COUNT);
+    CHECK(st[FLOX_TAPE_RSTAT_BYTES_READ] >= last_bytes);
+    last_bytes = st[FLOX_TAPE_RSTAT_BYTES_READ];
+    steps++;
+  }
+  CHECK_EQ_INT(st[FLOX_TAPE_RSTAT_TRADES], n);
+  CHECK_EQ_INT(st[FLOX_TAPE_RSTAT_BYTES_READ], 64 + n * 60 + 32 + 16 * ((n + 999) / 1000));
+  CHECK_STATUS(flox_tape_reader_scan(r, -1, NULL, NULL), FLOX_E_INVALID_ARG);
+  flox_tape_reader_destroy(r);
   CHECK_STATUS(flox_tape_diff_run(a, "/nonexistent/flox", 0, 0, NULL, &d), FLOX_E_NOT_FOUND);
   CHECK(d == NULL);
   flox_tape_diff_destroy(NULL);
@@ -478,8 +510,37 @@ static void diff_cases(void) {
   free(a); free(b); free(c);
 }
 
+/* No dedup by default (FLOX has none); FLOX_TAPE_OPEN_DEDUPE drops exact repeats at the same ts. */
+static void dedupe(void) {
+  char *dir = make_temp_dir("dedupe");
+  flox_tape_writer *w = NULL;
+  flox_tape_writer_create(dir, 0, 0, 0, 0, 0, &w);
+  flox_tape_writer_trade(w, 10, 1, 100, 1, 0);
+  flox_tape_writer_trade(w, 10, 1, 100, 1, 1);  /* same key (side is not part of it): dropped */
+  flox_tape_writer_trade(w, 10, 1, 100, 2, 0);  /* other qty: kept */
+  flox_tape_writer_trade(w, 10, 2, 100, 1, 0);  /* other symbol: kept */
+  flox_tape_writer_trade(w, 11, 1, 100, 1, 0);  /* other ts: kept */
+  flox_tape_writer_trade(w, 10, 1, 100, 1, 0);  /* earlier ts, unsorted: sorted into the ts-10 group, dropped */
+  flox_tape_writer_destroy(w);
+  trades_t t;
+  read_all_trades(dir, 0, &t);
+  CHECK_EQ_INT(t.n, 6);
+  trades_free(&t);
+  flox_tape_reader *r = NULL;
+  CHECK_STATUS(flox_tape_reader_open(dir, 0, 0, FLOX_TAPE_OPEN_DEDUPE, &r), FLOX_OK);
+  CHECK_STATUS(flox_tape_reader_scan(r, 0, NULL, NULL), FLOX_OK);
+  int64_t st[FLOX_TAPE_RSTAT_COUNT];
+  flox_tape_reader_stats(r, st, FLOX_TAPE_RSTAT_COUNT);
+  CHECK_EQ_INT(st[FLOX_TAPE_RSTAT_TRADES], 4);
+  CHECK_EQ_INT(st[FLOX_TAPE_RSTAT_DUPLICATES], 2);
+  flox_tape_reader_destroy(r);
+  rm_tree(dir);
+  free(dir);
+}
+
 int main(void) {
   seed_example();
+  dedupe();
   for (int comp = 0; comp <= 1; comp++)
     for (int noindex = 0; noindex <= 1; noindex++)
       for (int unsorted = 0; unsorted <= 1; unsorted++) {

@@ -31,7 +31,8 @@ const {
   flox_tape_reader_segment_info,
   flox_tape_reader_damage_count,
   flox_tape_reader_damage,
-  flox_tape_diff_run,
+  flox_tape_diff_open,
+  flox_tape_diff_step,
   flox_tape_diff_destroy,
   flox_tape_diff_summary,
   flox_tape_diff_mismatches,
@@ -42,6 +43,7 @@ export const TapeCompression = { none: 0, lz4: 1 } as const;
 export const TAPE_WRITE_NO_INDEX = 0x1;
 export const TAPE_WRITE_NO_METADATA = 0x2;
 export const TAPE_OPEN_ALLOW_EMPTY = 0x1;
+export const TAPE_OPEN_DEDUPE = 0x2;
 export const WriterStat = {
   TRADES: 0,
   BOOK_UPDATES: 1,
@@ -67,7 +69,8 @@ export const ReaderStat = {
   DAMAGED: 9,
   BYTES_SKIPPED: 10,
   BYTES_READ: 11,
-  COUNT: 12,
+  DUPLICATES: 12,
+  COUNT: 13,
 } as const;
 export const SegmentField = {
   BYTES: 0,
@@ -92,7 +95,9 @@ export const DiffField = {
   RECORDED: 5,
   LEFT_DAMAGED: 6,
   RIGHT_DAMAGED: 7,
-  COUNT: 8,
+  BYTES_READ: 8,
+  FINISHED: 9,
+  COUNT: 10,
 } as const;
 export const DIFF_ROW_WIDTH = 15;
 export const MismatchKind = { FIELD: 0, MISSING_LEFT: 1, MISSING_RIGHT: 2 } as const;
@@ -340,8 +345,10 @@ export function readerReadEvents(operation: string, h: NativeHandle, c: EventCol
   return [countSlot[0], countSlot[1]];
 }
 
-export function readerScan(operation: string, h: NativeHandle): void {
-  check(flox_tape_reader_scan(h, null), operation);
+/** Counts up to maxEvents more events (0 = all); true once the end of the tape is reached. */
+export function readerScan(operation: string, h: NativeHandle, maxEvents = 0): boolean {
+  check(flox_tape_reader_scan(h, BigInt(maxEvents), null, countSlot), operation);
+  return countSlot[0] === 1;
 }
 
 export function readerStats(h: NativeHandle): BigInt64Array {
@@ -419,18 +426,30 @@ export interface DiffResult {
   rows: BigInt64Array;
 }
 
+/**
+ * Runs a diff in steps of `stepPairs` rows, calling onStep(summary) between them (for progress), and
+ * returns the final summary and the recorded mismatch rows.
+ */
 export function diffRun(
   operation: string,
   left: string,
   right: string,
   toleranceNs: bigint,
   maxMismatches: number,
+  stepPairs: number,
+  onStep?: (summary: BigInt64Array) => void,
 ): DiffResult {
   const l = cstr(left), r = cstr(right);
-  const h = createHandle(operation, (out) => flox_tape_diff_run(l, r, toleranceNs, maxMismatches, null, out));
+  const h = createHandle(operation, (out) => flox_tape_diff_open(l, r, toleranceNs, maxMismatches, out));
   try {
     const summary = new BigInt64Array(DiffField.COUNT);
-    check(flox_tape_diff_summary(h, summary, DiffField.COUNT), operation);
+    for (;;) {
+      check(flox_tape_diff_step(h, BigInt(stepPairs), null, countSlot), operation);
+      const finished = countSlot[0] === 1;
+      check(flox_tape_diff_summary(h, summary, DiffField.COUNT), operation);
+      onStep?.(summary);
+      if (finished) break;
+    }
     const recorded = Number(summary[DiffField.RECORDED]);
     const rows = new BigInt64Array(Math.max(1, recorded) * DIFF_ROW_WIDTH);
     check(flox_tape_diff_mismatches(h, rows, recorded, countSlot), operation);

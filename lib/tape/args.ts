@@ -43,6 +43,7 @@ export interface ResolvedRead {
   to: bigint;
   symbols: Uint32Array;
   filtered: boolean;
+  dedupe: boolean;
 }
 
 export function readOptions(operation: string, options: ReadOptions | undefined): ResolvedRead {
@@ -58,5 +59,6 @@ export function readOptions(operation: string, options: ReadOptions | undefined)
     to,
     symbols,
     filtered: o.fromTsNs !== undefined || o.toTsNs !== undefined || symbols.length > 0,
+    dedupe: o.dedupe === true,
   };
 }

@@ -3,6 +3,7 @@
 import { invalidArgument } from "../errors.ts";
 import { DIFF_ROW_WIDTH, DiffField, diffRun, FieldBit, MismatchKind } from "../ffi/tape_native.ts";
 import { pathArg } from "./args.ts";
+import { segmentBytes } from "./progress.ts";
 import type { TapeDiff, TapeMismatch, TradeRow } from "./types.ts";
 
 const FIELD_NAMES: [number, string][] = [
@@ -42,7 +43,12 @@ function rowJson(r: TradeRow | null): unknown {
 export function tapeDiff(
   left: string,
   right: string,
-  options?: { maxMismatches?: number; fieldToleranceNs?: number | bigint },
+  options?: {
+    maxMismatches?: number;
+    fieldToleranceNs?: number | bigint;
+    /** Called between native steps with the bytes of both tapes passed so far and their total. */
+    onProgress?: (done: number, total: number) => void;
+  },
 ): TapeDiff {
   const op = "tapeDiff";
   pathArg(op, "left", left);
@@ -55,7 +61,17 @@ export function tapeDiff(
   if (!(typeof tol === "bigint" || Number.isSafeInteger(tol))) {
     throw invalidArgument(op, `fieldToleranceNs must be an integer number of ns (got ${String(tol)})`);
   }
-  const { summary, rows } = diffRun(op, left, right, BigInt(tol), max);
+  const onProgress = options?.onProgress;
+  const total = onProgress ? segmentBytes(left) + segmentBytes(right) : 0;
+  const { summary, rows } = diffRun(
+    op,
+    left,
+    right,
+    BigInt(tol),
+    max,
+    onProgress ? 1 << 20 : 0,
+    onProgress && ((s) => onProgress(Math.min(Number(s[DiffField.BYTES_READ]), total || Infinity), total)),
+  );
   const mismatches: TapeMismatch[] = [];
   for (let at = 0; at < rows.length; at += DIFF_ROW_WIDTH) {
     const kind = Number(rows[at + 1]);

@@ -10,6 +10,7 @@ import {
   SegmentField,
 } from "../ffi/tape_native.ts";
 import { readTapeMetadata } from "./metadata.ts";
+import { reportProgress, segmentBytes } from "./progress.ts";
 import { openReaderHandle } from "./reader.ts";
 import type { ReadOptions, TapeInfo } from "./types.ts";
 
@@ -21,7 +22,11 @@ export function inspectTape(dir: string, options?: ReadOptions): TapeInfo {
   const op = "inspectTape";
   const h = openReaderHandle(op, dir, options, true);
   try {
-    readerScan(op, h);
+    const total = options?.onProgress ? segmentBytes(dir) : 0;
+    // In steps of 1M events when someone watches the progress; one native call otherwise.
+    const step = options?.onProgress ? 1 << 20 : 0;
+    while (!readerScan(op, h, step)) reportProgress(h, total, options?.onProgress);
+    reportProgress(h, total, options?.onProgress);
     const s = readerStats(h);
     const trades = Number(s[ReaderStat.TRADES]);
     const info: TapeInfo = {

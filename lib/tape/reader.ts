@@ -16,6 +16,7 @@ import {
   ReaderStat,
   readerStats,
   TAPE_OPEN_ALLOW_EMPTY,
+  TAPE_OPEN_DEDUPE,
 } from "../ffi/tape_native.ts";
 import { invalidArgument } from "../errors.ts";
 import type { NativeHandle } from "../ffi/types.ts";
@@ -36,7 +37,8 @@ export function openReaderHandle(
 ): NativeHandle {
   pathArg(operation, "dir", dir);
   const o = readOptions(operation, options);
-  const h = readerOpen(operation, dir, o.priceScale, o.qtyScale, allowEmpty ? TAPE_OPEN_ALLOW_EMPTY : 0);
+  const flags = (allowEmpty ? TAPE_OPEN_ALLOW_EMPTY : 0) | (o.dedupe ? TAPE_OPEN_DEDUPE : 0);
+  const h = readerOpen(operation, dir, o.priceScale, o.qtyScale, flags);
   if (o.filtered) {
     try {
       readerSetFilter(operation, h, o.from, o.to, o.symbols);
@@ -155,7 +157,14 @@ export class TapeReader {
   }
 
   /** Counts of what this pass has delivered so far. */
-  stats(): { trades: number; bookUpdates: number; otherEvents: number; unknownFrames: number; bytesSkipped: number } {
+  stats(): {
+    trades: number;
+    bookUpdates: number;
+    otherEvents: number;
+    unknownFrames: number;
+    bytesSkipped: number;
+    duplicatesDropped: number;
+  } {
     const s = readerStats(this.#handle.get("TapeReader.stats"));
     return {
       trades: Number(s[ReaderStat.TRADES]),
@@ -163,6 +172,7 @@ export class TapeReader {
       otherEvents: Number(s[ReaderStat.OTHER_EVENTS]),
       unknownFrames: Number(s[ReaderStat.UNKNOWN_FRAMES]),
       bytesSkipped: Number(s[ReaderStat.BYTES_SKIPPED]),
+      duplicatesDropped: Number(s[ReaderStat.DUPLICATES]),
     };
   }
 

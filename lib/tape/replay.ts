@@ -1,10 +1,9 @@
 // replayTape and readTrades: whole-tape reads. Both pull batches from C into typed arrays; replay
 // then loops in JavaScript calling the handler (no per-event native-to-JS callbacks).
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
 import type { BookUpdate } from "../market.ts";
 import { invalidArgument } from "../errors.ts";
 import { allocEventColumns, readerDestroy, readerReadEvents, readerReadTrades } from "../ffi/tape_native.ts";
+import { reportProgress, segmentBytes } from "./progress.ts";
 import { batchOf, bookUpdateAt, openReaderHandle } from "./reader.ts";
 import type { ReadOptions, TradeColumns } from "./types.ts";
 import { TapeEventKind } from "./types.ts";
@@ -37,6 +36,8 @@ export function replayTape(dir: string, handlers: ReplayHandlers): number {
   }
   if (h.onBook !== undefined && typeof h.onBook !== "function") throw invalidArgument(op, "onBook must be a function");
   const native = openReaderHandle(op, dir, h);
+  const onProgress = h.onProgress;
+  const total = onProgress ? segmentBytes(dir) : 0;
   let delivered = 0;
   try {
     if (max === 0) return 0;
@@ -51,8 +52,10 @@ export function replayTape(dir: string, handlers: ReplayHandlers): number {
         if (n === 0) break;
         if (onTrade) { for (let i = 0; i < n; i++) onTrade(ts[i], sym[i], px[i], qty[i], side[i]); }
         delivered += n;
+        reportProgress(native, total, onProgress);
         if (delivered >= max) break;
       }
+      reportProgress(native, total, onProgress);
       return delivered;
     }
     const onTrade = h.onTrade, onBook = h.onBook;
@@ -71,7 +74,9 @@ export function replayTape(dir: string, handlers: ReplayHandlers): number {
         }
         if (++delivered >= max) return delivered;
       }
+      reportProgress(native, total, onProgress);
     }
+    reportProgress(native, total, onProgress);
     return delivered;
   } finally {
     readerDestroy(native);
@@ -79,13 +84,7 @@ export function replayTape(dir: string, handlers: ReplayHandlers): number {
 }
 
 /** Upper bound of trades in an uncompressed tape (60 bytes per trade frame), to size the first arrays. */
-function estimateTrades(dir: string): number {
-  let bytes = 0;
-  try {
-    for (const name of readdirSync(dir)) if (name.endsWith(".floxlog")) bytes += statSync(join(dir, name)).size;
-  } catch {
-    return CHUNK; // the reader reports the real problem
-  }
+function estimateTrades(bytes: number): number {
   return Math.min(Math.max(CHUNK, Math.ceil(bytes / 60) + 1), 1 << 27);
 }
 
@@ -93,8 +92,12 @@ function estimateTrades(dir: string): number {
 export function readTrades(dir: string, options?: ReadOptions): TradeColumns {
   const op = "readTrades";
   const native = openReaderHandle(op, dir, options);
+  const onProgress = options?.onProgress;
   try {
-    let cap = estimateTrades(dir);
+    const bytes = segmentBytes(dir);
+    // With a progress callback, read in 1M-row steps so it is called during the read.
+    const step = onProgress ? 1 << 20 : Number.MAX_SAFE_INTEGER;
+    let cap = estimateTrades(bytes);
     let ts = new BigInt64Array(cap), sym = new Uint32Array(cap), px = new Float64Array(cap);
     let qty = new Float64Array(cap), side = new Uint8Array(cap);
     let n = 0;
@@ -123,11 +126,13 @@ export function readTrades(dir: string, options?: ReadOptions): TradeColumns {
         px.subarray(n),
         qty.subarray(n),
         side.subarray(n),
-        cap - n,
+        Math.min(cap - n, step),
       );
       if (got === 0) break;
       n += got;
+      reportProgress(native, bytes, onProgress);
     }
+    reportProgress(native, bytes, onProgress);
     // Views when the estimate was close; a compact copy when it overshot (filters, books).
     const fit = cap <= n * 1.25 + CHUNK;
     const cut = <T extends BigInt64Array | Uint32Array | Float64Array | Uint8Array>(a: T): T =>

@@ -42,8 +42,14 @@ export interface ReadOptions {
   /** Divisor from raw price to float. Default: metadata.json price_scale, else 1e8. FLOX tapes from before
    * 2025-12-23 (like FLOX's demo sample) use 1e6 and carry no metadata: pass 1e6. */
   priceScale?: number;
-  /** Divisor from raw quantity to float; defaults like priceScale. */
+  /** Divisor from raw quantity to float; defaults like priceScale (and to priceScale when only that is given). */
   qtyScale?: number;
+  /** Drop trades that repeat (symbolId, ts, raw price, raw qty) of one already delivered at the same
+   * ts. Off by default: FLOX has no dedup, and real captures hold distinct trades sharing that key. */
+  dedupe?: boolean;
+  /** Called between native chunks of whole-tape reads (inspectTape, replayTape, readTrades) with the
+   * bytes of segment files passed so far and their total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Trades as columns; `length` rows (arrays may be views of that length). */

@@ -54,7 +54,8 @@ describe("tape reader symbols", () => {
     assertEquals([...pr.subarray(0, 3)], [125_000_000n, 100_000_000n, 200_000_000n]);
     assertEquals(lib.flox_tape_reader_read_trades_raw(r, ts, sym, pr, qr, side, -1, n), FloxStatus.INVALID_ARG);
     assertEquals(lib.flox_tape_reader_rewind(r), FloxStatus.OK);
-    assertEquals(lib.flox_tape_reader_scan(r, null), FloxStatus.OK);
+    assertEquals(lib.flox_tape_reader_scan(r, 0n, null, n), FloxStatus.OK);
+    assertEquals(n[0], 1);
     const st = new BigInt64Array(ReaderStat.COUNT);
     assertEquals(lib.flox_tape_reader_stats(r, st, ReaderStat.COUNT), FloxStatus.OK);
     assertEquals(st[ReaderStat.TRADES], 3n);

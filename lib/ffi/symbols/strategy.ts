@@ -48,6 +48,39 @@ export const strategySymbols = {
     ],
     result: "i32",
   },
+  // int32_t flox_event_feed_open(const char *dir, int32_t chunk_events, flox_event_feed **out);
+  flox_event_feed_open: { parameters: ["buffer", "i32", "buffer"], result: "i32" },
+  // void flox_event_feed_destroy(flox_event_feed *f);
+  flox_event_feed_destroy: { parameters: ["pointer"], result: "void" },
+  // int32_t flox_event_feed_level_cap(const flox_event_feed *f);
+  flox_event_feed_level_cap: { parameters: ["pointer"], result: "i32" },
+  // int32_t flox_event_feed_next(flox_event_feed *f, uint8_t *kind, int64_t *ts_ns, uint32_t *symbol_id,
+  //                              double *price, double *qty, uint8_t *side, uint32_t *level_start,
+  //                              uint32_t *bid_count, uint32_t *ask_count, int32_t event_cap,
+  //                              double *level_price, double *level_qty, int32_t level_cap,
+  //                              int32_t *out_counts);
+  flox_event_feed_next: {
+    parameters: [
+      "pointer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "i32",
+      "buffer",
+      "buffer",
+      "i32",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  // int32_t flox_event_feed_damage_count(flox_event_feed *f);
+  flox_event_feed_damage_count: { parameters: ["pointer"], result: "i32" },
   // int32_t flox_csv_open(const char *path, flox_csv_reader **out);
   flox_csv_open: { parameters: ["buffer", "buffer"], result: "i32" },
   // void flox_csv_destroy(flox_csv_reader *r);

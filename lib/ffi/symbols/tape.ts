@@ -90,8 +90,9 @@ export const tapeSymbols = {
     ],
     result: "i32",
   },
-  // int32_t flox_tape_reader_scan(flox_tape_reader *r, flox_progress *progress);
-  flox_tape_reader_scan: { parameters: ["pointer", "pointer"], result: "i32" },
+  // int32_t flox_tape_reader_scan(flox_tape_reader *r, int64_t max_events, flox_progress *progress, int32_t
+  //   *out_finished);
+  flox_tape_reader_scan: { parameters: ["pointer", "i64", "pointer", "buffer"], result: "i32" },
   // int32_t flox_tape_reader_stats(const flox_tape_reader *r, int64_t *out, int32_t cap);
   flox_tape_reader_stats: { parameters: ["pointer", "buffer", "i32"], result: "i32" },
   // int32_t flox_tape_reader_symbols(const flox_tape_reader *r, uint32_t *out, int32_t cap, int32_t *out_count);
@@ -112,6 +113,12 @@ export const tapeSymbols = {
   // int32_t flox_tape_diff_run(const char *left, const char *right, int64_t ts_tolerance_ns, int32_t max_mismatches,
   //   flox_progress *progress, flox_tape_diff **out);
   flox_tape_diff_run: { parameters: ["buffer", "buffer", "i64", "i32", "pointer", "buffer"], result: "i32" },
+  // int32_t flox_tape_diff_open(const char *left, const char *right, int64_t ts_tolerance_ns, int32_t max_mismatches,
+  //   flox_tape_diff **out);
+  flox_tape_diff_open: { parameters: ["buffer", "buffer", "i64", "i32", "buffer"], result: "i32" },
+  // int32_t flox_tape_diff_step(flox_tape_diff *d, int64_t max_pairs, flox_progress *progress, int32_t
+  //   *out_finished);
+  flox_tape_diff_step: { parameters: ["pointer", "i64", "pointer", "buffer"], result: "i32" },
   // void flox_tape_diff_destroy(flox_tape_diff *d);
   flox_tape_diff_destroy: { parameters: ["pointer"], result: "void" },
   // int32_t flox_tape_diff_summary(const flox_tape_diff *d, int64_t *out, int32_t cap);
