@@ -6,15 +6,7 @@ import { assert, assertEquals, assertThrows } from "@std/assert";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  BacktestRunner,
-  FloxError,
-  makeRecorderHook,
-  readTrades,
-  Runner,
-  type Signal,
-  SymbolRegistry,
-} from "../mod.ts";
+import { BacktestRunner, FloxError, makeRecorderHook, Runner, type Signal, SymbolRegistry } from "../mod.ts";
 import { OrderChecker, Recorder, SmaCross, wavyPrices } from "./support/strategies.ts";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -491,19 +483,37 @@ describe("Runner, paper mode", () => {
       runner.addStrategy(sma);
       runner.start();
       const prices = wavyPrices(4000);
+      const bids = new Float64Array(3), asks = new Float64Array(3), qtys = new Float64Array([1, 2, 3]);
       for (let i = 0; i < prices.length; i++) {
-        runner.onTrade(btc, prices[i], 0.5 + (i % 7) / 10, i % 4 !== 0, T0 + BigInt(i) * 100_000_000n);
+        const ts = T0 + BigInt(i) * 100_000_000n;
+        // Books (a snapshot, then deltas) between the trades: paper market orders fill across the spread.
+        if (i % 20 === 0) {
+          for (let l = 0; l < 3; l++) {
+            bids[l] = prices[i] - 0.05 - l * 0.01;
+            asks[l] = prices[i] + 0.05 + l * 0.01;
+          }
+          if (i % 100 === 0) runner.onBookSnapshot(btc, bids, qtys, asks, qtys, ts);
+          else {runner.onBookDelta(
+              btc,
+              bids.subarray(0, 1),
+              qtys.subarray(0, 1),
+              asks.subarray(0, 1),
+              qtys.subarray(0, 1),
+              ts,
+            );}
+        }
+        runner.onTrade(btc, prices[i], 0.5 + (i % 7) / 10, i % 4 !== 0, ts);
         if (i % 700 === 0) await tick();
       }
       runner.stop();
+      const live = runner.paperResult()!;
       runner.close();
       recorder.close();
       assertEquals(recorder.stats().tradesWritten, prices.length);
-      const live = signals.map(label);
-      assert(live.length >= 4, `only ${live.length} live signals`);
+      assertEquals(recorder.stats().bookUpdatesWritten, prices.length / 20);
+      const liveSignals = signals.map(label);
+      assert(liveSignals.length >= 4, `only ${liveSignals.length} live signals`);
 
-      const tape = readTrades(dir);
-      assertEquals(tape.length, prices.length);
       const replayed: string[] = [];
       const bt = new BacktestRunner(registry, {
         initialCapital: 10_000,
@@ -511,8 +521,10 @@ describe("Runner, paper mode", () => {
         onSignal: (s: Signal) => replayed.push(label(s)),
       });
       bt.setStrategy(sma);
-      bt.runTrades({ tsNs: tape.tsNs, price: tape.price, qty: tape.qty, side: tape.side, symbolId: tape.symbolId });
-      assertEquals(replayed, live);
+      const result = bt.runTape(dir);
+      assertEquals(result.events, prices.length + prices.length / 20);
+      assertEquals(replayed, liveSignals);
+      assertEquals([result.fills, result.netPnl, result.totalFees], [live.fills, live.netPnl, live.totalFees]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
