@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { makeRecorderHook, tapeDiff } from "../mod.ts";
 import { runFlox } from "./support/cli.ts";
+import { floxSampleTape } from "./support/tape_helpers.ts";
 
 const root = mkdtempSync(join(tmpdir(), "flox-cli-"));
 const T0 = 1_763_726_400_000_000_000n; // 2025-11-21T12:00:00Z
@@ -183,5 +184,29 @@ describe("flox tape diff on a damaged tape", () => {
     assertEquals(r.status, 1);
     assertStringIncludes(r.stderr, "first divergent index: 2");
     assertStringIncludes(r.stderr, "warning: RIGHT is damaged");
+  });
+});
+
+describe("flox tape replay on FLOX's own sample tape (1e6 scale, LZ4, unsorted)", () => {
+  test("--price-scale 1e6 gives real prices; the default 1e8 would be 100x off", () => {
+    const dir = floxSampleTape();
+    if (dir === null) {
+      console.log("skipped: shared/fixtures/flox-sample not found beside the repository");
+      return;
+    }
+    try {
+      const r = runFlox(["tape", "replay", dir, "--max-events", "1", "--price-scale", "1e6"]);
+      assertEquals(r.status, 0, r.stderr);
+      assertEquals(
+        r.stdout,
+        "1765615822902000000 2025-12-13T08:50:22.902000000Z book snapshot sym=1 bids=200 asks=200 " +
+          "bid=90499.201@1.447 ask=90499.302@2.22\n",
+      );
+      const bad = runFlox(["tape", "replay", dir, "--price-scale", "zero"]);
+      assertEquals(bad.status, 2);
+      assertStringIncludes(bad.stderr, "--price-scale must be a positive number, got 'zero'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

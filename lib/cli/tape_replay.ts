@@ -1,5 +1,6 @@
 // `flox tape replay DIR [--max-events N]`: prints the tape's events in replay order, one line each.
 import type { BookUpdate } from "../market.ts";
+import { UsageError } from "./args.ts";
 import { type Command, ExitCode } from "./command.ts";
 import { formatCount, IsoFormatter, sideName } from "./format.ts";
 import { loadTapeApi } from "./tape_api.ts";
@@ -9,6 +10,13 @@ import { requireTapeDir } from "./tape_input.ts";
 class ReaderGone extends Error {}
 
 const PROGRESS_EVERY = 1 << 16;
+
+/** A fixed-point divisor: a positive number, "1e6" and "1000000" alike. */
+function parseScale(raw: string, option: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${option} must be a positive number, got '${raw}'`);
+  return value;
+}
 
 export const tapeReplayCommand: Command = {
   name: "replay",
@@ -23,13 +31,33 @@ export const tapeReplayCommand: Command = {
   options: [
     { name: "max-events", kind: "count", valueName: "N", description: "Stop after N events (default: all)" },
     { name: "trades-only", kind: "flag", description: "Print trades only, skip book updates (faster)" },
+    {
+      name: "price-scale",
+      kind: "string",
+      valueName: "S",
+      parse: parseScale,
+      description: "Raw-to-price divisor (default: metadata.json price_scale, else 1e8). FLOX tapes from before " +
+        "2025-12-23, like FLOX's demo sample, use 1e6",
+    },
+    {
+      name: "qty-scale",
+      kind: "string",
+      valueName: "S",
+      parse: parseScale,
+      description: "Raw-to-quantity divisor (default: as --price-scale)",
+    },
   ],
   exitCodes: [[ExitCode.OK, "Printed the events"], [ExitCode.USAGE, "Bad usage, or DIR is missing or unreadable"]],
-  examples: ["flox tape replay ./tapes/bybit-btc --max-events 100", "flox tape replay ./tapes/bybit-btc | grep sell"],
+  examples: [
+    "flox tape replay ./tapes/bybit-btc --max-events 100",
+    "flox tape replay ./tapes/bybit-btc --trades-only | grep sell",
+    "flox tape replay ./flox-demo-tape --price-scale 1e6",
+  ],
   async run(args, context) {
     const dir = requireTapeDir(args.positionals[0]);
     const maxEvents = args.count("max-events");
     const tradesOnly = args.flag("trades-only");
+    const scales = { priceScale: args.value<number>("price-scale"), qtyScale: args.value<number>("qty-scale") };
     const api = await loadTapeApi();
     const { out, err } = context;
 
@@ -64,7 +92,7 @@ export const tapeReplayCommand: Command = {
       delivered();
     };
     try {
-      api.replayTape(dir, tradesOnly ? { maxEvents, onTrade } : { maxEvents, onTrade, onBook });
+      api.replayTape(dir, tradesOnly ? { ...scales, maxEvents, onTrade } : { ...scales, maxEvents, onTrade, onBook });
     } catch (e) {
       if (!(e instanceof ReaderGone)) throw e;
     } finally {
