@@ -17,9 +17,8 @@
 //    NaN). Its annual return and calmar count the NaN as a period with return 0 (n = 9), which is
 //    exactly the array `weekly_returns` = [0, 1, 10, -4, 2, 3, 2, 1, -10] / 100, so we check the
 //    daily/weekly/monthly calmar values on that array with periodsPerYear 252/52/12.
-//  - We do not use its weekly/monthly sortino values: they do not follow from the formula above by
-//    hand (mean 0.5556%, downside 3.590% give 1.1159 weekly, not the 0.5069 listed), so they depend
-//    on details not mirrored here; the daily sortino values do match the formula and are used.
+//  - Its sortino values for `weekly_returns` (WEEKLY, 52) and `monthly_returns` (MONTHLY, 12) are
+//    1.1158901056866439 and 0.53605626741889756; both follow from the formula above and are checked.
 import { describe, test } from "node:test";
 import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import { FloxError, metrics } from "../mod.ts";
@@ -43,6 +42,11 @@ describe("metrics vs empyrical test_stats.py", () => {
     close(metrics.sortino(mixed8, { periodsPerYear: 252 }), 2.605531251673693);
     close(metrics.sortino(negative, { periodsPerYear: 252 }), -13.532743075043401);
     assertEquals(metrics.sortino(positive), Infinity);
+  });
+
+  test("sortino_ratio (required_return 0, weekly and monthly)", () => {
+    close(metrics.sortino(weekly, { periodsPerYear: 52 }), 1.1158901056866439);
+    close(metrics.sortino(weekly, { periodsPerYear: 12 }), 0.53605626741889756);
   });
 
   test("max_drawdown (as a positive percent)", () => {
