@@ -267,7 +267,9 @@ const SINGLE_CASES = Number(process.env.FLOX_DIFF_CASES ?? 200);
 const SEED_BASE = Number(process.env.FLOX_DIFF_SEED ?? 20_240_101);
 
 describe("engine vs TypeScript reference (differential)", () => {
-  test(`${SINGLE_CASES} random cases: stats, equity curve and trades of run()`, () => {
+  // Explicit timeout: Bun's node:test default is 5 s per test, which a busy machine or a long
+  // FLOX_DIFF_CASES search can exceed.
+  test(`${SINGLE_CASES} random cases: stats, equity curve and trades of run()`, { timeout: 600_000 }, () => {
     let compared = 0;
     const coverage: Record<string, number> = {};
     for (let k = 0; k < SINGLE_CASES; k++) {
