@@ -129,7 +129,7 @@ try {
     t = performance.now();
     const res3 = bt.runTape(tape, { readAhead: false });
     bestDirect = Math.min(bestDirect, performance.now() - t);
-    if (res3.orders !== res.orders) throw new Error("read-ahead and direct tape replays disagree");
+    if (res3.orders !== res.orders) throw new Error("read-ahead and plain tape replays disagree");
     t = performance.now();
     using reader = flox.openTape(tape); // decoding alone: the floor for runTape on one core
     let read = 0;
@@ -155,7 +155,7 @@ try {
 if (orders !== plainOrders) throw new Error(`the plain loop sent ${plainOrders} orders, the runner ${orders}`);
 console.log(
   `${runtime} SMA cross x${N} (best of ${REPEAT}): runTape ${bestTape.toFixed(0)} ms (${rate(N, bestTape)}), ` +
-    `runTape without read-ahead ${bestDirect.toFixed(0)} ms (${rate(N, bestDirect)}), ` +
+    `runTape readAhead:false ${bestDirect.toFixed(0)} ms (${rate(N, bestDirect)}), ` +
     `plain loop ${bestPlain.toFixed(0)} ms (${rate(N, bestPlain)}), ratio ${(bestTape / bestPlain).toFixed(2)}x; ` +
     `runTrades ${bestArrays.toFixed(0)} ms (${rate(N, bestArrays)}), ratio ${(bestArrays / bestPlain).toFixed(2)}x; ` +
     `tape decoding alone ${bestRead.toFixed(0)} ms (${rate(N, bestRead)})`,

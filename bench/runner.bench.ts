@@ -166,7 +166,32 @@ function syncThroughput(): void {
   console.log(`[${runtime}] sync onTrade from the main thread: ${(EVENTS / (ns / 1e9) / 1e6).toFixed(2)} M events/s`);
 }
 
+// Threaded mode's two halves apart, on the main thread: publishing into a ring big enough to hold
+// everything (no drain happens), then flush() draining and dispatching it all.
+function threadedHalves(): void {
+  const n = Math.min(EVENTS, 1 << 20);
+  const registry = new SymbolRegistry();
+  const sym = registry.addSymbol("test", "P1");
+  const runner = new Runner(registry, () => {}, { threaded: true, ringCapacity: 1 << 20 });
+  const counter = new Counter([sym]);
+  runner.addStrategy(counter);
+  runner.start();
+  const t0 = now();
+  for (let i = 0; i < n; i++) runner.onTrade(sym, 1 + (i % 1000), 1, (i & 1) === 0, BigInt(i));
+  const t1 = now();
+  runner.flush();
+  const t2 = now();
+  runner.stop();
+  runner.close();
+  if (counter.count !== n) throw new Error(`bench failed: ${counter.count} of ${n}`);
+  console.log(
+    `[${runtime}] threaded halves on the main thread, ${n} events: publish ${(Number(t1 - t0) / n).toFixed(1)} ` +
+      `ns/event, drain + dispatch ${(Number(t2 - t1) / n).toFixed(1)} ns/event`,
+  );
+}
+
 latency();
 syncThroughput();
+threadedHalves();
 await throughput("single");
 await throughput("batch");

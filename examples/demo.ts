@@ -2,17 +2,20 @@
 // deterministically (examples/synthetic.ts, seed 42), its statistics, and a 1000-permutation test
 // run as one native batch, with the p-value and timings.
 //
-//   deno run -A examples/demo.ts [--bars 100000] [--permutations 1000] [--threads 0] [--seed 42]
+//   deno run -A examples/demo.ts [--bars 100000] [--permutations 1000] [--threads 0] [--workers 2] [--seed 42]
 //   bun run examples/demo.ts [same flags]
+import os from "node:os";
 import process from "node:process";
 import { type BacktestStats, Engine } from "../mod.ts";
-import { numberFlag, permutationPValue, permutedSignalSets, strategySignals } from "./permutation_test.ts";
+import { numberFlag, permutationPValue, permutedSignalSetsParallel, strategySignals } from "./permutation_test.ts";
 import { syntheticBars } from "./synthetic.ts";
 
 export interface DemoOptions {
   bars: number;
   permutations: number;
   threads: number;
+  /** Web Workers generating the permuted signals (1 = on this thread). */
+  workers: number;
   seed: number;
   /** Where lines go; default console.log. */
   print?: (line: string) => void;
@@ -85,18 +88,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   print("");
   print(`permutation test: ${options.permutations} shuffles of the log returns, signals regenerated on each`);
-  const sets = timed(
-    "permuted signals",
-    () =>
-      permutedSignalSets(
-        bars,
-        options.permutations,
-        options.seed + 1,
-        QUANTITY,
-        (done, total) => progress("signal sets", done, total),
-      ),
-  );
-  const t0 = performance.now();
+  let t0 = performance.now();
+  const sets = await permutedSignalSetsParallel(bars, options.permutations, options.seed + 1, QUANTITY, {
+    workers: options.workers,
+    onProgress: (done, total) => progress("signal sets", done, total),
+  });
+  timingsMs[`permuted signals (${options.workers} workers)`] = performance.now() - t0;
+  t0 = performance.now();
   const permuted = await engine.runBatchAsync(sets, {
     threads: options.threads,
     onProgress: (done, total) => progress("backtests", done, total),
@@ -125,7 +123,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const perBar = name === "runBatch"
       ? ` (${(ms * 1e6 / barSteps).toFixed(2)} ns per bar-step, threads ${options.threads})`
       : "";
-    print(`  ${name.padEnd(18)} ${ms.toFixed(2).padStart(10)} ms${perBar}`);
+    print(`  ${name.padEnd(30)} ${ms.toFixed(2).padStart(10)} ms${perBar}`);
   }
   return { stats, permuted, pValue, timingsMs };
 }
@@ -135,6 +133,7 @@ if (import.meta.main) {
     bars: numberFlag("bars", 100_000),
     permutations: numberFlag("permutations", 1000),
     threads: numberFlag("threads", 0),
+    workers: numberFlag("workers", os.cpus().length),
     seed: numberFlag("seed", 42),
   });
 }

@@ -8,14 +8,15 @@
 // (The seed's Python compares against results[0], which is itself a permutation; we compare against
 // the unshuffled strategy.)
 //
-//   deno run -A examples/permutation_test.ts [--bars 20000] [--permutations 1000] [--threads 0]
+//   deno run -A examples/permutation_test.ts [--bars 20000] [--permutations 1000] [--threads 0] [--workers 2]
 //   bun run examples/permutation_test.ts [same flags]
+import os from "node:os";
 import process from "node:process";
 import { type BacktestStats, Engine, makeSignals } from "../mod.ts";
 import {
   logReturns,
-  mulberry32,
   permutedCloses,
+  randomStream,
   smaCrossSignals,
   type SyntheticBars,
   syntheticBars,
@@ -27,6 +28,8 @@ export interface PermutationTestOptions {
   seed?: number;
   /** Native threads for runBatch (0 = all cores). */
   threads?: number;
+  /** Web Workers generating the permuted signals; default the number of cores, 1 = this thread. */
+  workers?: number;
   /** Units bought on each entry signal. */
   quantity?: number;
   initialCapital?: number;
@@ -57,7 +60,10 @@ export function strategySignals(close: ArrayLike<number>, timestamps: BigInt64Ar
   return makeSignals(smaCrossSignals(close, timestamps, { fast: 10, slow: 30, quantity }));
 }
 
-/** Permuted signal sets: shuffle log returns, rebuild prices, regenerate the signals. */
+/**
+ * Permuted signal sets: shuffle log returns, rebuild prices, regenerate the signals. Permutation k
+ * draws from randomStream(seed, k), so the sets do not depend on how the work is split.
+ */
 export function permutedSignalSets(
   bars: SyntheticBars,
   count: number,
@@ -65,12 +71,62 @@ export function permutedSignalSets(
   quantity: number,
   onProgress?: (done: number, total: number) => void,
 ): Uint8Array[] {
-  const random = mulberry32(seed);
   const returns = logReturns(bars.close); // the same for every permutation
   const sets: Uint8Array[] = [];
   for (let k = 0; k < count; k++) {
-    sets.push(strategySignals(permutedCloses(bars.close, random, returns), bars.timestamps, quantity));
+    const path = permutedCloses(bars.close, randomStream(seed, k), returns);
+    sets.push(strategySignals(path, bars.timestamps, quantity));
     onProgress?.(k + 1, count);
+  }
+  return sets;
+}
+
+interface WorkerMessage {
+  index?: number;
+  timestamps?: BigInt64Array;
+  sides?: Uint8Array;
+  quantities?: Float64Array;
+  done?: boolean;
+  error?: string;
+}
+
+/**
+ * The same sets as permutedSignalSets, generated on `workers` Web Workers (one contiguous range of
+ * permutations each); signals are packed on this thread as they arrive.
+ */
+export async function permutedSignalSetsParallel(
+  bars: SyntheticBars,
+  count: number,
+  seed: number,
+  quantity: number,
+  options: { workers?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Uint8Array[]> {
+  const workers = Math.max(1, Math.min(options.workers ?? os.cpus().length, count));
+  if (workers === 1) return permutedSignalSets(bars, count, seed, quantity, options.onProgress);
+  const sets = new Array<Uint8Array>(count);
+  let done = 0;
+  const url = new URL("./permutation_worker.ts", import.meta.url).href;
+  const pool: Worker[] = [];
+  try {
+    await Promise.all(Array.from({ length: workers }, (_, w) => {
+      const from = Math.floor(count * w / workers);
+      const to = Math.floor(count * (w + 1) / workers);
+      const worker = new Worker(url, { type: "module" });
+      pool.push(worker);
+      return new Promise<void>((resolve, reject) => {
+        worker.onerror = (e) => reject(new Error(`permutation worker ${w}: ${e.message}`));
+        worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
+          const m = e.data;
+          if (m.error !== undefined) return reject(new Error(`permutation worker ${w}: ${m.error}`));
+          if (m.done) return resolve();
+          sets[m.index!] = makeSignals({ timestamps: m.timestamps!, sides: m.sides!, quantities: m.quantities! });
+          options.onProgress?.(++done, count);
+        };
+        worker.postMessage({ close: bars.close, timestamps: bars.timestamps, seed, quantity, from, to });
+      });
+    }));
+  } finally {
+    for (const worker of pool) worker.terminate();
   }
   return sets;
 }
@@ -95,7 +151,10 @@ export async function permutationTest(
   const actual = engine.run(real);
 
   const t0 = performance.now();
-  const sets = permutedSignalSets(bars, options.permutations, options.seed ?? 42, quantity, options.onSignalProgress);
+  const sets = await permutedSignalSetsParallel(bars, options.permutations, options.seed ?? 42, quantity, {
+    workers: options.workers,
+    onProgress: options.onSignalProgress,
+  });
   const t1 = performance.now();
   const permuted = await engine.runBatchAsync(sets, {
     threads: options.threads ?? 0,
@@ -129,7 +188,11 @@ if (import.meta.main) {
   const barCount = numberFlag("bars", 20_000);
   const permutations = numberFlag("permutations", 1000);
   const bars = syntheticBars({ count: barCount, seed: 42 });
-  const result = await permutationTest(bars, { permutations, threads: numberFlag("threads", 0) });
+  const result = await permutationTest(bars, {
+    permutations,
+    threads: numberFlag("threads", 0),
+    workers: numberFlag("workers", os.cpus().length),
+  });
   console.log(`bars: ${barCount}, strategy signals: ${result.signalCount}`);
   console.log(`strategy net PnL: ${result.actual.netPnl.toFixed(2)}, Sharpe: ${result.actual.sharpe.toFixed(4)}`);
   const pnls = result.permuted.map((r) => r.netPnl).sort((a, b) => a - b);

@@ -14,6 +14,49 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * sfc32 (Chris Doty-Humphrey's Small Fast Counting generator): 128-bit state, so streams started
+ * from different seeds do not run into each other the way 32-bit-state generators can.
+ */
+export function sfc32(a: number, b: number, c: number, d: number): () => number {
+  return () => {
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+}
+
+/** splitmix32 output for one state value (a well-mixed hash of a 32-bit integer). */
+function splitmix32(state: number): number {
+  let t = state ^ (state >>> 16);
+  t = Math.imul(t, 0x21f0aaad);
+  t ^= t >>> 15;
+  t = Math.imul(t, 0x735a2d97);
+  return (t ^ (t >>> 15)) >>> 0;
+}
+
+/**
+ * Independent random stream number `index` of `seed`: sfc32 seeded with four splitmix32 outputs.
+ * Stream k uses splitmix states 4k+1..4k+4 past the seed's, so no two streams share a seed word, and
+ * any stream can be built on its own (e.g. in a worker) with the same result.
+ */
+export function randomStream(seed: number, index: number): () => number {
+  const golden = 0x9e3779b9;
+  const base = (splitmix32(seed >>> 0) + Math.imul(index, Math.imul(golden, 4))) | 0;
+  const word = (k: number) => splitmix32((base + Math.imul(golden, k)) | 0);
+  const random = sfc32(word(1), word(2), word(3), word(4));
+  for (let i = 0; i < 12; i++) random(); // let the state mix before use
+  return random;
+}
+
 /** A standard normal draw (Box-Muller) from a uniform source. */
 export function gaussian(random: () => number): number {
   const u = 1 - random(); // (0, 1]: log(u) is finite

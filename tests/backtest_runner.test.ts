@@ -648,8 +648,9 @@ describe("runTape / runTapes", () => {
     assert(fromArrays.totalTrades > 10);
     assertEquals(fromTape.toJSON(), fromArrays.toJSON());
     assertEquals(fromTape.trades(), fromArrays.trades());
-    const direct = bt.runTape(tapeDir, { readAhead: false }); // decoded on the calling thread
-    assertEquals(direct.toJSON(), fromArrays.toJSON());
+    const plain = bt.runTape(tapeDir, { readAhead: false }); // decoded on the calling thread
+    assertEquals(plain.toJSON(), fromArrays.toJSON());
+    assertEquals(plain.trades(), fromArrays.trades());
     assertEquals(codeOf(() => bt.runTape(tapeDir, { readAhead: 1 as unknown as boolean })), "INVALID_ARG");
   });
 
@@ -685,8 +686,8 @@ describe("runTape / runTapes", () => {
     const r = bt.runTape(t);
     assert(r.events >= 50 && r.events < 100, `${r.events} events`);
     assert(r.tapeDamage >= 1);
-    const direct = bt.runTape(t, { readAhead: false });
-    assertEquals([direct.events, direct.tapeDamage], [r.events, r.tapeDamage]);
+    const plain = bt.runTape(t, { readAhead: false });
+    assertEquals([plain.events, plain.tapeDamage], [r.events, r.tapeDamage]);
   });
 
   test("tape symbol names must match the registry; bad paths are NOT_FOUND", () => {

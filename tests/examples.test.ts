@@ -7,6 +7,7 @@ import {
   permutationPValue,
   permutationTest,
   permutedSignalSets,
+  permutedSignalSetsParallel,
   strategySignals,
 } from "../examples/permutation_test.ts";
 import { quickStart } from "../examples/quick_start.ts";
@@ -50,7 +51,7 @@ describe("examples", () => {
 
   test("permutation test: results per permutation, p-value in (0, 1], every run matches the reference", async () => {
     const bars = syntheticBars({ count: 3000, seed: 11 });
-    const result = await permutationTest(bars, { permutations: 16, threads: 2, seed: 3 });
+    const result = await permutationTest(bars, { permutations: 16, threads: 2, seed: 3, workers: 1 });
     assertEquals(result.permuted.length, 16);
     assertGreater(result.pValue, 0);
     assertLessOrEqual(result.pValue, 1);
@@ -66,6 +67,18 @@ describe("examples", () => {
     });
   });
 
+  test("permuted signal sets do not depend on the number of workers", async () => {
+    const bars = syntheticBars({ count: 1500, seed: 2 });
+    const sequential = permutedSignalSets(bars, 7, 5, 10);
+    // One test spawns Workers (under `deno test` each Worker is type-checked first, which costs seconds).
+    assertEquals(await permutedSignalSetsParallel(bars, 7, 5, 10, { workers: 2 }), sequential);
+    assertEquals(await permutedSignalSetsParallel(bars, 7, 5, 10, { workers: 1 }), sequential);
+    // Different permutations differ from each other.
+    assert(
+      sequential.some((set) => set.length !== sequential[0].length || !set.every((b, i) => b === sequential[0][i])),
+    );
+  });
+
   test("p-value counts ties as at least as good, with the +1 correction", () => {
     assertEquals(permutationPValue(5, [1, 5, 7, 2]), 3 / 5);
     assertEquals(permutationPValue(5, []), 1);
@@ -78,6 +91,7 @@ describe("examples", () => {
       bars: 2000,
       permutations: 8,
       threads: 1,
+      workers: 1,
       seed: 42,
       print: (line) => lines.push(line),
       progress: (_label, done) => progress.push(done),

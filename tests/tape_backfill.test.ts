@@ -67,11 +67,15 @@ describe("tape backfill into a real tape", () => {
     try {
       const first = await runFloxAsync(args(T0 + HOUR), env);
       assertEquals(first.status, 0, first.stderr);
+      assertEquals(first.stderr.includes("backfill BTCUSDT ["), false, "no progress bar into a pipe");
       assertStringIncludes(first.stdout, "  rows written      : 1200\n");
       assertEquals(tapeRows(dir), wantRows(trades.slice(0, 1200)));
 
-      const second = await runFloxAsync(args(T0 + 3 * HOUR), env);
+      // FLOX_PROGRESS=1 draws the progress bar although stderr is a pipe here.
+      const second = await runFloxAsync(args(T0 + 3 * HOUR), { ...env, FLOX_PROGRESS: "1" });
       assertEquals(second.status, 0, second.stderr);
+      assertStringIncludes(second.stderr, "backfill BTCUSDT [");
+      assertStringIncludes(second.stderr, "100.0%");
       assertStringIncludes(second.stdout, "  resumed from      : ");
       assertStringIncludes(second.stdout, "  rows written      : 800\n");
       assertStringIncludes(second.stderr, "already has BTC/USDT up to");

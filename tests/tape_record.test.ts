@@ -1,13 +1,13 @@
 // Live recording into a real tape on disk, through ccxt and the local fake Binance: the tape's
 // trades and book updates are checked event by event against what the server sent, and a child
-// `flox tape record` stopped with SIGINT leaves a complete, readable tape.
+// `flox tape record` stopped with SIGINT or SIGTERM leaves a complete, readable tape.
 import { describe, test } from "node:test";
 import { spawn } from "node:child_process";
 import process from "node:process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { inspectTape, readTrades, replayTape } from "../mod.ts";
 import { recordTape } from "../lib/live/record_session.ts";
 import { loadRecorderFactory } from "../lib/live/tape_access.ts";
@@ -161,70 +161,111 @@ describe("tape record into a real tape", () => {
     }
   });
 
-  test("SIGINT to a child `flox tape record` closes the tape with everything it received", async () => {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    test(`${signal} to a child \`flox tape record\` closes the tape with everything it received`, async () => {
+      const dir = tempDir();
+      const fx = new FakeExchange();
+      await fx.start();
+      fx.setBook("BTCUSDT", [["100.00", "1"]], [["101.00", "1"]]);
+      const [cmd, ...prefix] = floxCommand();
+      const child = spawn(cmd, [
+        ...prefix,
+        "tape",
+        "record",
+        "binance",
+        "BTCUSDT",
+        "--output",
+        dir,
+        "--compression",
+        "lz4",
+      ], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, NO_COLOR: "1", FLOX_PROGRESS: "1", FLOX_CCXT_CONFIG: JSON.stringify(fx.ccxtConfig()) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "", stderr = "";
+      child.stdout!.on("data", (d) => (stdout += d));
+      child.stderr!.on("data", (d) => (stderr += d));
+      const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+      try {
+        await fx.waitForSubscriber("btcusdt@trade", 1, 20_000);
+        await fx.waitForSubscriber("btcusdt@depth@100ms", 1, 20_000);
+        const sent = [];
+        for (let i = 0; i < 25; i++) {
+          sent.push(
+            fx.sendTrade("BTCUSDT", { price: `${100 + i}.5`, qty: "0.01", buyerIsMaker: i % 2 === 1, timeMs: T0 + i }),
+          );
+        }
+        // The status line (forced on with FLOX_PROGRESS=1) says when the child has them all.
+        await waitFor(() => /trades 25 /.test(stderr), "the child's status line to count 25 trades", 15_000);
+        process.kill(child.pid!, signal); // not child.kill(): Deno then reports the signal, not the exit code
+        const code = await exited;
+        assertEquals(code, 0, stderr);
+        assertStringIncludes(stderr, `${signal}: stopping`);
+        assertStringIncludes(stdout, `flox tape record: stopped (${signal})`);
+        assertStringIncludes(stdout, "    trades written      : 25");
+        assertEquals(
+          tapeTradeRows(dir),
+          sent.map((t) => ({
+            tsNs: BigInt(t.timeMs) * 1_000_000n,
+            symbol: 1,
+            price: Number(t.price),
+            qty: 0.01,
+            side: t.buyerIsMaker ? 1 : 0,
+          })),
+        );
+        const info = inspectTape(dir);
+        assertEquals(info.damaged, []);
+        assert(info.segments.every((s) => s.compressed));
+        assert(info.bookUpdateCount >= 1);
+        const meta = JSON.parse(readFileSync(join(dir, "metadata.json"), "utf8"));
+        assertEquals(meta.exchange, "binance");
+        assertEquals(meta.symbols.map((s: { symbol_id: number; name: string }) => [s.symbol_id, s.name]), [[
+          1,
+          "BTC/USDT",
+        ]]);
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+        await fx.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test("SIGKILL loses at most the last second: flushed trades survive a crash", async () => {
     const dir = tempDir();
     const fx = new FakeExchange();
-    await fx.start();
     fx.setBook("BTCUSDT", [["100.00", "1"]], [["101.00", "1"]]);
+    await fx.start();
     const [cmd, ...prefix] = floxCommand();
-    const child = spawn(cmd, [
-      ...prefix,
-      "tape",
-      "record",
-      "binance",
-      "BTCUSDT",
-      "--output",
-      dir,
-      "--compression",
-      "lz4",
-    ], {
+    const child = spawn(cmd, [...prefix, "tape", "record", "binance", "BTCUSDT", "--output", dir], {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: "1", FLOX_PROGRESS: "1", FLOX_CCXT_CONFIG: JSON.stringify(fx.ccxtConfig()) },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "ignore", "pipe"],
     });
-    let stdout = "", stderr = "";
-    child.stdout!.on("data", (d) => (stdout += d));
+    let stderr = "";
     child.stderr!.on("data", (d) => (stderr += d));
-    const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+    const exited = new Promise<void>((r) => child.on("exit", () => r()));
     try {
       await fx.waitForSubscriber("btcusdt@trade", 1, 20_000);
-      await fx.waitForSubscriber("btcusdt@depth@100ms", 1, 20_000);
-      const sent = [];
-      for (let i = 0; i < 25; i++) {
-        sent.push(
-          fx.sendTrade("BTCUSDT", { price: `${100 + i}.5`, qty: "0.01", buyerIsMaker: i % 2 === 1, timeMs: T0 + i }),
-        );
+      for (let i = 0; i < 10; i++) {
+        fx.sendTrade("BTCUSDT", { price: "100", qty: `${i + 1}`, buyerIsMaker: false, timeMs: T0 + i });
       }
-      // The status line (forced on with FLOX_PROGRESS=1) says when the child has them all.
-      await waitFor(() => /trades 25 /.test(stderr), "the child's status line to count 25 trades", 15_000);
-      process.kill(child.pid!, "SIGINT"); // not child.kill(): Deno then reports the signal, not the exit code
-      const code = await exited;
-      assertEquals(code, 0, stderr);
-      assertStringIncludes(stderr, "SIGINT: stopping");
-      assertMatch(stdout, /flox tape record: stopped \(SIGINT\)/);
-      assertStringIncludes(stdout, "    trades written      : 25");
-      assertEquals(
-        tapeTradeRows(dir),
-        sent.map((t) => ({
-          tsNs: BigInt(t.timeMs) * 1_000_000n,
-          symbol: 1,
-          price: Number(t.price),
-          qty: 0.01,
-          side: t.buyerIsMaker ? 1 : 0,
-        })),
+      await waitFor(() => /trades 10 /.test(stderr), "the child's status line to count 10 trades", 15_000);
+      // The once-a-second flush puts them on disk: wait for the segment to hold the header, the book
+      // snapshot (12 + 40 + 2 levels x 16 bytes) and the 10 trade frames (12 + 48 bytes each).
+      const segmentBytes = () =>
+        readdirSync(dir).filter((f) => f.endsWith(".floxlog")).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+      await waitFor(
+        () => segmentBytes() >= 64 + (12 + 40 + 32) + 10 * (12 + 48),
+        "10 trades flushed to the segment",
+        15_000,
       );
-      const info = inspectTape(dir);
-      assertEquals(info.damaged, []);
-      assert(info.segments.every((s) => s.compressed));
-      assert(info.bookUpdateCount >= 1);
-      const meta = JSON.parse(readFileSync(join(dir, "metadata.json"), "utf8"));
-      assertEquals(meta.exchange, "binance");
-      assertEquals(meta.symbols.map((s: { symbol_id: number; name: string }) => [s.symbol_id, s.name]), [[
-        1,
-        "BTC/USDT",
-      ]]);
+      process.kill(child.pid!, "SIGKILL");
+      await exited;
+      assertEquals(Array.from(readTrades(dir).qty), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await fx.stop();
       rmSync(dir, { recursive: true, force: true });
     }

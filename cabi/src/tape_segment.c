@@ -80,6 +80,9 @@ size_t tape_frames_check(const uint8_t *buf, size_t pos, size_t end, size_t max,
       *bad = 1;
       break;
     }
+    /* Each header's position depends on the previous size, so the walk stalls on memory unless the
+     * next lines are already on their way (the hardware prefetcher stops at page boundaries). */
+    if (end - p > 4096) __builtin_prefetch(buf + p + 4096);
     uint32_t size = ld_u32(buf + p);
     if (size > TAPE_FRAME_MAX_PAYLOAD) {
       snprintf(why, why_cap, "frame at offset %zu claims %u bytes, over the 10 MiB limit", p, size);
