@@ -82,8 +82,42 @@ static int is_blank(const char *s) {
   return 1;
 }
 
+/* Exact powers of ten as doubles (all representable up to 1e22). */
+static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Plain decimals ("30000.12", "-0.5") without strtod: with at most 2^53 as the digits' integer and
+ * at most 22 fraction digits, m / 10^k is one correctly rounded division of two exact doubles, so
+ * the result is exactly what strtod returns (Clinger's fast path). Anything else returns 0 and
+ * goes to strtod. */
+static int parse_decimal_fast(const char *s, double *out) {
+  const char *p = s;
+  const int neg = *p == '-';
+  if (*p == '-' || *p == '+') p++;
+  uint64_t m = 0;
+  int frac = 0, dot = 0, digits = 0;
+  for (;; p++) {
+    const unsigned d = (unsigned)(*p - '0');
+    if (d < 10) {
+      if (m >= (UINT64_C(1) << 53) / 10) return 0;
+      m = m * 10 + d;
+      digits++;
+      frac += dot;
+    } else if (*p == '.' && !dot) {
+      dot = 1;
+    } else {
+      break;
+    }
+  }
+  if (*p != '\0' || digits == 0 || frac > 22) return 0;
+  const double v = frac ? (double)m / POW10[frac] : (double)m;
+  *out = neg ? -v : v;
+  return 1;
+}
+
 static int parse_double(const char *s, double *out) {
   if (*s == '\0') return 0;
+  if (parse_decimal_fast(s, out)) return 1;
   char *end;
   errno = 0;
   double v = strtod(s, &end);
@@ -171,11 +205,14 @@ static int parse_iso(const char *s, int64_t *out) {
 
 static int parse_ts(const char *s, int64_t *out) {
   if (all_digits(s)) {
-    errno = 0;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (errno == ERANGE) return 0;
-    return scale_by_magnitude((int64_t)v, out);
+    const char *p = s;
+    const int neg = *p == '-';
+    if (*p == '-' || *p == '+') p++;
+    int64_t v = 0;
+    for (; *p; p++) {
+      if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *p - '0', &v)) return 0;
+    }
+    return scale_by_magnitude(neg ? -v : v, out);
   }
   if (strchr(s, '-') != NULL && strlen(s) >= 10 && isdigit((unsigned char)s[0]) && s[4] == '-') return parse_iso(s, out);
   double v;

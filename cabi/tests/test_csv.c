@@ -80,6 +80,35 @@ static void valid_layouts(void) {
   CHECK(price[3] == 119.5); /* row 20 is the 4th of the last chunk (8 + 8 + 4) */
 }
 
+/* The decimal fast path must give exactly what strtod gives. */
+static void decimals_match_strtod(void) {
+  static const char *values[] = {"30000.12", "0.1", "0.3", "1.", "42000.00000001", "9007199254740993",
+                                 "123456789.123456789", "1e-3", "2.5E2", "0.0000000000000000000001", "100",
+                                 "7.0000000000000000000000001", "65535.99999999", "000123.4500"};
+  const size_t nv = sizeof values / sizeof values[0];
+  for (size_t from = 0; from < nv; from += CAP) { /* one file per chunk: read_all keeps the last chunk */
+    char text[2048] = "timestamp,price,qty\n";
+    const size_t to = from + CAP < nv ? from + CAP : nv;
+    for (size_t i = from; i < to; i++) {
+      char row[128];
+      snprintf(row, sizeof row, "%zu,%s,%s\n", i + 1, values[i], values[i]);
+      strcat(text, row);
+    }
+    int64_t rows;
+    int32_t fmt;
+    CHECK_STATUS(read_all(text, &rows, &fmt), FLOX_OK);
+    CHECK_EQ_INT(rows, (int64_t)(to - from));
+    for (size_t i = from; i < to; i++) {
+      const double expect = strtod(values[i], NULL);
+      check_count++;
+      if (price[i - from] != expect || qty[i - from] != expect) {
+        fprintf(stderr, "%s parsed as %.17g, strtod gives %.17g\n", values[i], price[i - from], expect);
+        check_failures++;
+      }
+    }
+  }
+}
+
 static void malformed_table(void) {
   static const struct {
     const char *text;
@@ -192,6 +221,7 @@ static void indicators_basic(void) {
 
 int main(void) {
   valid_layouts();
+  decimals_match_strtod();
   malformed_table();
   binary_and_missing();
   bt_prepare();
