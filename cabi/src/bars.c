@@ -178,6 +178,7 @@ static int cmp_u64(const void *a, const void *b) {
 FLOX_HOT static int32_t series_finish_ts(bar_series *s) {
   const int64_t *ts = s->ts;
   int64_t n = s->n;
+  s->regular_dt = 0;
   if (n < 2) {
     s->auto_periods_per_year = 1.0;
     return FLOX_OK;
@@ -200,6 +201,7 @@ FLOX_HOT static int32_t series_finish_ts(bar_series *s) {
   int64_t m = n - 1;
   int64_t lo = (m - 1) / 2, hi = m / 2; /* the middle rank(s) */
   double median;
+  s->regular_dt = eq == m && d0 <= (uint64_t)INT64_MAX ? (int64_t)d0 : 0;
   if (lo >= lt && hi < lt + eq) {
     median = (double)d0;
   } else {

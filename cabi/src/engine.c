@@ -189,10 +189,20 @@ static inline int try_limit(run_state *st, const bar_series *s, int model, int64
   return 1;
 }
 
-/* First index in [from, n) with ts[index] >= t. Stretches between signals are usually short, so
- * first count in blocks of 8 without branching (ts is sorted, so the count of values < t in a
- * block is the offset of the answer), then gallop and bisect for long ones. */
-static inline int64_t first_bar_at_or_after(const int64_t *ts, int64_t from, int64_t n, int64_t t) {
+/* First index in [from, n) with ts[index] >= t. Regular series (every interval equal) answer by
+ * arithmetic, without touching ts. Otherwise stretches between signals are usually short, so first
+ * count in blocks of 8 without branching (ts is sorted, so the count of values < t in a block is
+ * the offset of the answer), then gallop and bisect for long ones. */
+static inline int64_t first_bar_at_or_after(const bar_series *s, int64_t from, int64_t t) {
+  const int64_t *ts = s->ts;
+  const int64_t n = s->n;
+  if (s->regular_dt > 0) {
+    if (t <= ts[0]) return from;
+    if (t > ts[n - 1]) return n;
+    uint64_t diff = (uint64_t)t - (uint64_t)ts[0], dt = (uint64_t)s->regular_dt;
+    int64_t idx = (int64_t)(diff / dt + (diff % dt != 0));
+    return idx < from ? from : idx;
+  }
   int64_t lo = from;
   for (int blocks = 0; blocks < 8 && lo + 8 <= n; blocks++) {
     int64_t below = 0;
@@ -222,12 +232,11 @@ static inline int64_t first_bar_at_or_after(const int64_t *ts, int64_t from, int
  * accumulators live in locals (a store to equity[] could otherwise alias them and force a reload
  * every bar), every return is computed from closes alone (no dependency through the division),
  * and the drawdown only branches on a new equity peak. */
-static inline int64_t hold_loop(ret_acc *acc, double *e_prev, double cash, double q, const double *restrict close,
-                                const int64_t *restrict ts, int64_t i, int64_t n, int64_t t_next,
-                                double *restrict equity, const int want_equity) {
+static inline void hold_loop(ret_acc *acc, double *e_prev, double cash, double q, const double *restrict close,
+                             int64_t i, int64_t j, double *restrict equity, const int want_equity) {
   double prev = *e_prev;
   /* The shift K is fixed by the first non-zero return; do bars one by one until it is. */
-  while (i < n && ts[i] < t_next && !acc->k_set) {
+  while (i < j && !acc->k_set) {
     double e = cash + q * close[i];
     acc_return(acc, e / prev - 1.0);
     acc_equity(acc, e);
@@ -246,7 +255,7 @@ static inline int64_t hold_loop(ret_acc *acc, double *e_prev, double cash, doubl
   const v2d cashv = {cash, cash}, qv = {q, q}, kv = {k, k}, one = {1.0, 1.0};
   const v2i abs_mask = {INT64_MAX, INT64_MAX};
   v2d sumv = {0, 0}, s1v = {0, 0}, s2v = {0, 0}, d2v = {0, 0};
-  for (; b + 1 < n && ts[b + 1] < t_next; b += 2) {
+  for (; b + 1 < j; b += 2) {
     v2d c;
     memcpy(&c, close + b, sizeof c);
     v2d e = cashv + qv * c;
@@ -282,7 +291,7 @@ static inline int64_t hold_loop(ret_acc *acc, double *e_prev, double cash, doubl
   double s2 = acc->s2 + (s2v[0] + s2v[1]);
   double d2 = acc->d2 + 0.25 * (d2v[0] + d2v[1]);
   /* The last bar of the stretch, when the pair did not fit. */
-  for (; b < n && ts[b] < t_next; b++) {
+  for (; b < j; b++) {
     double e = cash + q * close[b];
     double r = e / prev - 1.0;
     sum += r;
@@ -311,14 +320,13 @@ static inline int64_t hold_loop(ret_acc *acc, double *e_prev, double cash, doubl
   acc->trough = trough;
   acc->last = prev;
   *e_prev = prev;
-  return b;
 }
 
-/* Marks bars from i to market until the bar where t_next is due (or the end); returns that bar. */
-static int64_t hold_stretch(ret_acc *acc, double *e_prev, double cash, double q, const bar_series *s, int64_t i,
-                            int64_t t_next, double *equity) {
-  if (equity) return hold_loop(acc, e_prev, cash, q, s->close, s->ts, i, s->n, t_next, equity, 1);
-  return hold_loop(acc, e_prev, cash, q, s->close, s->ts, i, s->n, t_next, NULL, 0);
+/* Marks bars [i, j) to market (nothing can fill there). */
+static void hold_stretch(ret_acc *acc, double *e_prev, double cash, double q, const double *close, int64_t i,
+                         int64_t j, double *equity) {
+  if (equity) hold_loop(acc, e_prev, cash, q, close, i, j, equity, 1);
+  else hold_loop(acc, e_prev, cash, q, close, i, j, NULL, 0);
 }
 
 void engine_run_core(const flox_engine *e, const bar_series *s, const uint8_t *recs, int64_t m, int sorted,
@@ -342,19 +350,18 @@ void engine_run_core(const flox_engine *e, const bar_series *s, const uint8_t *r
   while (i < n) {
     if (n_rest == 0) {
       /* Nothing can fill before the bar where the next signal is due. */
-      int64_t t_next = k < m ? load_i64(SIG(k) + SIG_TS) : INT64_MAX;
-      if (ts[i] < t_next) {
+      int64_t j = k < m ? first_bar_at_or_after(s, i, load_i64(SIG(k) + SIG_TS)) : n;
+      if (j > i) {
         if (st.pos == 0 && st.cash != 0.0) {
-          /* Flat: E_i = cash = E_{i-1}, so every return is exactly 0: skip in O(log) time. */
-          int64_t j = first_bar_at_or_after(ts, i, n, t_next);
+          /* Flat: E_i = cash = E_{i-1}, so every return is exactly 0: skip in O(1). */
           acc_zeros(&acc, j - i);
           acc_equity(&acc, st.cash);
           if (equity)
             for (int64_t b = i; b < j; b++) equity[b] = st.cash;
-          i = j;
         } else {
-          i = hold_stretch(&acc, &e_prev, st.cash, (double)st.pos / 1e8, s, i, t_next, equity);
+          hold_stretch(&acc, &e_prev, st.cash, (double)st.pos / 1e8, s->close, i, j, equity);
         }
+        i = j;
         if (i == n) break;
       }
     }
@@ -374,6 +381,9 @@ void engine_run_core(const flox_engine *e, const bar_series *s, const uint8_t *r
     /* (2) signals due at this bar, in stable ts order. */
     while (k < m) {
       const uint8_t *r = SIG(k);
+      /* Records are visited one per stretch, too sparsely for the hardware prefetcher; in a batch
+       * each set comes from memory. Ask for a few records ahead. */
+      if (k + 4 < m) __builtin_prefetch(SIG(k + 4));
       if (load_i64(r + SIG_TS) > ts[i]) break;
       uint8_t side = r[SIG_SIDE];
       int64_t units = load_i64(r + SIG_QTY);

@@ -18,6 +18,7 @@ typedef struct bar_series {
   double *open, *high, *low; /* NULL under FLOX_LIMIT_CLOSE */
   double auto_periods_per_year; /* 365.25 d / median interval, computed at load; 1 when n < 2 */
   size_t block_bytes;           /* capacity of the block that starts at ts */
+  int64_t regular_dt;           /* > 0 when every interval equals it: bar lookups become arithmetic */
 } bar_series;
 
 /* Trades of the last single run, columnar (engine-owned, grown as needed). */

@@ -103,6 +103,18 @@ int main(void) {
     CHECK_STATUS(flox_engine_run_batch(e, 3, addrs, neg, 1, 1, &bat[0][0], NULL), FLOX_E_INVALID_ARG);
     CHECK(strstr(flox_last_error(), "set 0") != NULL);
     CHECK_STATUS(flox_engine_run_batch(e, 3, addrs, counts, 0, 1, &bat[0][0], NULL), FLOX_OK);
+    /* Regular series find bars by arithmetic, irregular ones by searching ts: moving the last bar
+     * 1 ns later makes the series irregular without changing any fill, so every stat must match. */
+    static int64_t ts2[NB];
+    memcpy(ts2, ts, sizeof ts);
+    ts2[NB - 1] = ts[NB - 1] * 1000000 + 1; /* ms -> ns, plus 1 ns */
+    for (int i = 0; i < NB - 1; i++) ts2[i] = ts[i] * 1000000;
+    CHECK_STATUS(flox_engine_load_bars_i64ts(e, 9, ts2, o, h, l, c, v, NB), FLOX_OK);
+    for (int s = 0; s < NSETS; s++) {
+      double irregular[FLOX_STAT_COUNT];
+      CHECK_STATUS(flox_engine_run(e, 9, sets[s], counts[s], irregular, 0, NULL, 0), FLOX_OK);
+      CHECK(memcmp(irregular, seq[s], sizeof irregular) == 0);
+    }
     flox_engine_destroy(e);
   }
   return check_report("test_engine_batch");
