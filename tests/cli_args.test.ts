@@ -160,6 +160,15 @@ describe("progress line", () => {
     assertEquals(err.text.endsWith("\r\x1b[2K"), true);
   });
 
+  test("byte progress is shown in binary units", () => {
+    const err = new MemoryOutput(true);
+    let now = 0;
+    const p = new Progress(err, "diff", true, "bytes", () => now);
+    now = 2000;
+    p.update(512 * 1024 * 1024, 1024 * 1024 * 1024);
+    assertStringIncludes(err.text, "diff   50.0%  512.0 MiB / 1.0 GiB  256.0 MiB/s  ETA 2s");
+  });
+
   test("draws nothing when disabled", () => {
     const err = new MemoryOutput(false);
     const p = new Progress(err, "replay", false);

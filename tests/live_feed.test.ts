@@ -12,8 +12,11 @@ function levels(rows: [string, string][]): [number, number][] {
   return rows.map(([p, q]) => [Number(p), Number(q)]);
 }
 
-async function setup(symbols: { symbol: string; id: number }[], opts: { bookDepth?: number } = {}) {
-  const fx = new FakeExchange();
+async function setup(
+  symbols: { symbol: string; id: number }[],
+  opts: { bookDepth?: number; maxDepthLimit?: number } = {},
+) {
+  const fx = new FakeExchange({ maxDepthLimit: opts.maxDepthLimit });
   await fx.start();
   fx.setBook("BTCUSDT", [["100.00", "1.5"], ["99.50", "2"]], [["100.50", "1"], ["101.00", "3"]]);
   fx.setBook("ETHUSDT", [["10.00", "5"]], [["10.10", "4"]]);
@@ -173,6 +176,27 @@ describe("CcxtFeed over the fake exchange", () => {
       assertEquals(st.malformed, 2);
       assertEquals(st.trades, 1);
       assertEquals(st.failedStreams, []);
+    } finally {
+      await feed.stop();
+      await fx.stop();
+    }
+  });
+
+  test("a book depth the venue refuses ends the book stream; trades carry on", async () => {
+    // Small numbers: ccxt weighs a depth request by its limit and throttles big ones for seconds.
+    const { fx, sink, feed, notices } = await setup([{ symbol: "BTC/USDT", id: 1 }], {
+      bookDepth: 100,
+      maxDepthLimit: 50,
+    });
+    try {
+      await waitFor(() => feed.stats().failedStreams.length === 1, "the book stream to give up");
+      assertEquals(feed.stats().failedStreams, ["binance BTC/USDT book"]);
+      assert(notices.some((n) => n.includes("giving up") && n.includes("limit is too large")), notices.join("\n"));
+      await fx.waitForSubscriber("btcusdt@trade");
+      fx.sendTrade("BTCUSDT", { price: "100", qty: "1", buyerIsMaker: false, timeMs: T0 });
+      await waitFor(() => sink.trades.length === 1, "a trade after the book stream failed");
+      assert(feed.running);
+      assertEquals(sink.books.length, 0);
     } finally {
       await feed.stop();
       await fx.stop();

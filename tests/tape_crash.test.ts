@@ -22,13 +22,24 @@ function recordThenKill(dir: string, compression: "none" | "lz4", atLeast: numbe
   let flushed = 0, stderr = "";
   child.stderr!.on("data", (d) => (stderr += String(d)));
   return new Promise((resolve, reject) => {
+    // A hung child must not hang the suite.
+    const guard = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`writer did not reach ${atLeast} trades in 60 s (${flushed}): ${stderr}`));
+    }, 60_000);
+    let armed = false;
     child.stdout!.on("data", (d) => {
       const lines = String(d).trim().split("\n");
       flushed = Number(lines.at(-1));
-      if (flushed >= atLeast && child.exitCode === null && !child.killed) child.kill("SIGKILL");
+      if (flushed >= atLeast && !armed) {
+        armed = true;
+        // A few ms later, so the kill lands wherever the writer happens to be (often inside a write).
+        setTimeout(() => child.kill("SIGKILL"), Math.floor(Math.random() * 15));
+      }
     });
     child.on("error", reject);
     child.on("exit", (code, signal) => {
+      clearTimeout(guard);
       if (signal !== "SIGKILL") reject(new Error(`writer exited with ${code}/${signal} before the kill: ${stderr}`));
       else resolve(flushed);
     });

@@ -2,7 +2,7 @@
 // pipe or a log file), redrawn at most 8 times a second, erased when the work ends so that the
 // command's real output starts on a clean line. FLOX_PROGRESS=1 forces it on, FLOX_PROGRESS=0 off.
 import type { Output } from "./output.ts";
-import { formatCount } from "./format.ts";
+import { formatBytes, formatCount } from "./format.ts";
 
 const REDRAW_MS = 125;
 
@@ -28,7 +28,8 @@ export class Progress {
     this.#started = now();
   }
 
-  /** Reports `done` of `total` units (total 0 = unknown). Cheap when called often. */
+  /** Reports `done` of `total` units (total 0 = unknown). Cheap when called often. Units "bytes"
+   * are shown as KiB/MiB/GiB. */
   update(done: number, total: number): void {
     if (!this.enabled) return;
     const t = this.now();
@@ -36,27 +37,18 @@ export class Progress {
     this.#lastDraw = t;
     const seconds = (t - this.#started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
-    let line = `${this.label}  ${formatCount(done)}`;
+    const bytes = this.unit === "bytes";
+    const amount = (n: number) => (bytes ? formatBytes(n) : formatCount(n));
+    let line = `${this.label}  ${amount(done)}`;
     if (total > 0) {
       const pct = Math.min(100, (100 * done) / total);
-      line = `${this.label}  ${pct.toFixed(1).padStart(5)}%  ${formatCount(done)} / ${formatCount(total)}`;
+      line = `${this.label}  ${pct.toFixed(1).padStart(5)}%  ${amount(done)} / ${amount(total)}`;
     }
-    line += ` ${this.unit}`;
-    if (rate > 0) line += `  ${formatRate(rate)}/s`;
+    if (!bytes) line += ` ${this.unit}`;
+    if (rate > 0) line += `  ${bytes ? formatBytes(rate) : formatRate(rate)}/s`;
     if (total > 0 && rate > 0 && done < total) line += `  ETA ${Math.ceil((total - done) / rate)}s`;
     // \r + "erase line" so a shorter line does not leave the tail of a longer one.
     this.err.write(`\r\x1b[2K${line}`);
-    this.err.flush();
-    this.#drawn = true;
-  }
-
-  /**
-   * Shows a fixed message (e.g. "reading A and B...") for work that runs as one native call and
-   * cannot report as it goes; finish() erases it.
-   */
-  status(text: string): void {
-    if (!this.enabled) return;
-    this.err.write(`\r\x1b[2K${this.label}  ${text}`);
     this.err.flush();
     this.#drawn = true;
   }

@@ -46,13 +46,13 @@ export const tapeDiffCommand: Command = {
     const left = requireTapeDir(args.positionals[0], "LEFT tape");
     const right = requireTapeDir(args.positionals[1], "RIGHT tape");
     const api = await loadTapeApi();
-    const progress = context.progress("diff");
-    progress.status(`reading ${args.positionals[0]} and ${args.positionals[1]}...`);
+    const progress = context.progress("diff", "bytes");
     let diff;
     try {
       diff = api.tapeDiff(left, right, {
         maxMismatches: args.count("max-mismatches") ?? DEFAULT_MAX_MISMATCHES,
         fieldToleranceNs: args.bigint("ts-tolerance-ns") ?? 0n,
+        onProgress: (done, total) => progress.update(done, total),
       });
     } finally {
       progress.finish();

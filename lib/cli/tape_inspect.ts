@@ -19,11 +19,10 @@ export const tapeInspectCommand: Command = {
   async run(args, context) {
     const dir = requireTapeDir(args.positionals[0]);
     const api = await loadTapeApi();
-    const progress = context.progress("inspect");
-    progress.status(`reading ${args.positionals[0]}...`);
+    const progress = context.progress("inspect", "bytes");
     let info;
     try {
-      info = api.inspectTape(dir);
+      info = api.inspectTape(dir, { onProgress: (done, total) => progress.update(done, total) });
     } finally {
       progress.finish();
     }

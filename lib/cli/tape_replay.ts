@@ -9,8 +9,6 @@ import { requireTapeDir } from "./tape_input.ts";
 /** Thrown from a replay callback to stop early when stdout's reader has gone away. */
 class ReaderGone extends Error {}
 
-const PROGRESS_EVERY = 1 << 16;
-
 /** A fixed-point divisor: a positive number, "1e6" and "1000000" alike. */
 function parseScale(raw: string, option: string): number {
   const value = Number(raw);
@@ -61,23 +59,17 @@ export const tapeReplayCommand: Command = {
     const api = await loadTapeApi();
     const { out, err } = context;
 
-    // Progress only when the lines themselves are not going to the same terminal. Its total costs
-    // a scan of the tape, so it is only computed when the line will be drawn.
-    const progress = context.progress("replay");
-    const showProgress = progress.enabled && !out.isTTY;
-    let total = 0;
-    if (showProgress) {
-      const info = api.inspectTape(dir);
-      total = info.tradeCount + (tradesOnly ? 0 : info.bookUpdateCount);
-      if (maxEvents !== undefined) total = Math.min(total, maxEvents);
-    }
+    // Progress only when the lines themselves are not going to the same terminal.
+    const progress = context.progress("replay", "bytes");
+    const onProgress = progress.enabled && !out.isTTY
+      ? (done: number, total: number) => progress.update(done, total)
+      : undefined;
 
     const iso = new IsoFormatter();
     let printed = 0;
     const delivered = () => {
       printed++;
       if (out.broken) throw new ReaderGone();
-      if (showProgress && printed % PROGRESS_EVERY === 0) progress.update(printed, total);
     };
     const onTrade = (tsNs: bigint, symbolId: number, price: number, qty: number, side: number) => {
       out.write(`${tsNs} ${iso.format(tsNs)} trade sym=${symbolId} price=${price} qty=${qty} ${sideName(side)}\n`);
@@ -92,7 +84,8 @@ export const tapeReplayCommand: Command = {
       delivered();
     };
     try {
-      api.replayTape(dir, tradesOnly ? { ...scales, maxEvents, onTrade } : { ...scales, maxEvents, onTrade, onBook });
+      const handlers = { ...scales, maxEvents, onTrade, onProgress };
+      api.replayTape(dir, tradesOnly ? handlers : { ...handlers, onBook });
     } catch (e) {
       if (!(e instanceof ReaderGone)) throw e;
     } finally {

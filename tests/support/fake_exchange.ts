@@ -45,6 +45,8 @@ export interface FakeExchangeOptions {
   aggTrades?: Record<string, FakeAggTrade[]>;
   /** Bars served by /api/v3/klines, per market id, ascending by open time (interval ignored). */
   klines?: Record<string, FakeKline[]>;
+  /** /api/v3/depth refuses a larger `limit` with Binance's -1100 error (default: no limit). */
+  maxDepthLimit?: number;
 }
 
 export class FakeExchange {
@@ -59,6 +61,7 @@ export class FakeExchange {
   private readonly connections = new Set<WsConnection>();
   private readonly streamsByConnection = new Map<WsConnection, Set<string>>();
   private readonly books = new Map<string, BookState>();
+  private readonly maxDepthLimit: number;
   private nextTradeId = 1000;
   private port = 0;
 
@@ -69,6 +72,7 @@ export class FakeExchange {
     ];
     this.aggTrades = options.aggTrades ?? {};
     this.klines = options.klines ?? {};
+    this.maxDepthLimit = options.maxDepthLimit ?? Infinity;
     for (const m of this.markets) {
       this.books.set(m.id, { lastUpdateId: 100, bids: new Map(), asks: new Map() });
     }
@@ -251,6 +255,12 @@ export class FakeExchange {
         if (!this.books.has(symbol)) return send(400, { code: -1121, msg: "Invalid symbol." });
         const { bids, asks, lastUpdateId } = this.bookLevels(symbol);
         const limit = Number(q.get("limit") ?? 100);
+        if (limit > this.maxDepthLimit) {
+          return send(400, {
+            code: -1100,
+            msg: "Illegal characters found in parameter 'limit'; limit is too large.",
+          });
+        }
         return send(200, { lastUpdateId, bids: bids.slice(0, limit), asks: asks.slice(0, limit) });
       }
       case "/api/v3/aggTrades": {
