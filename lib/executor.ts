@@ -14,7 +14,7 @@ import { type Strategy, type StrategyHost, SymbolContext } from "./strategy.ts";
 import { FloxError, invalidArgument } from "./errors.ts";
 import { FloxStatus } from "./status_codes.ts";
 import { equityMetrics } from "./equity_metrics.ts";
-import type { TradeList as EngineTradeList } from "./engine_types.ts";
+import type { BacktestStats, TradeList as EngineTradeList } from "./engine_types.ts";
 
 /** Quantities are tracked as integer counts of 1e-8 base units so closes are exact (as the batch engine). */
 const UNITS = 1e8;
@@ -41,32 +41,12 @@ export interface TradeList extends EngineTradeList {
   length: number;
 }
 
-/** Statistics of a run: the keys of spec/engine.md section 4 plus counts. */
-export interface BacktestRunStats {
-  netPnl: number;
-  returnPct: number;
-  realizedPnl: number;
-  unrealizedPnl: number;
-  totalFees: number;
-  totalTrades: number;
-  winningTrades: number;
-  losingTrades: number;
-  winRate: number;
-  grossProfit: number;
-  grossLoss: number;
-  profitFactor: number;
-  maxDrawdown: number;
-  maxDrawdownPct: number;
-  sharpe: number;
-  sortino: number;
-  calmar: number;
-  /** Orders still resting (limit, stop, or market without any price) when the run ended. */
-  unfilledOrders: number;
-  initialCapital: number;
-  finalEquity: number;
-  /** Equity samples after E_0 (the n of the return series). */
-  bars: number;
-  periodsPerYear: number;
+/**
+ * Statistics of a run: the keys of spec/engine.md section 4 (the batch engine's BacktestStats; here
+ * `bars` counts the equity samples after E_0, and `unfilledOrders` the orders still resting at the
+ * end) plus counts of the event-driven run.
+ */
+export interface BacktestRunStats extends BacktestStats {
   /** Market events processed. */
   events: number;
   /** Orders submitted. */
