@@ -439,7 +439,7 @@ export class SimulatedExecutor implements StrategyHost {
   }
 
   /**
-   * Starts the event clock at `firstTsNs`: equity samples fall on multiples of equityIntervalNs
+   * @internal Used by BacktestRunner. Starts the event clock at `firstTsNs`: equity samples fall on multiples of equityIntervalNs
    * since the epoch. Called by the first event; BacktestRunner calls it before converting a column.
    */
   startClock(firstTsNs: bigint): bigint {
@@ -453,14 +453,14 @@ export class SimulatedExecutor implements StrategyHost {
     return this.#base;
   }
 
-  /** Sets where currentTsNs() reads the timestamp of the next events (a column and an index into it). */
+  /** @internal Sets where currentTsNs() reads the timestamp of the next events (a column and an index). */
   setTimestampSource(column: BigInt64Array, index: number): void {
     this.#tsSource = column;
     this.#tsIndex = index;
   }
 
   /**
-   * The hot path: one trade, at `t` ns after the clock base (from startClock), the bigint timestamp
+   * @internal The hot path: one trade, at `t` ns after the clock base (from startClock), the bigint timestamp
    * at column[index] of the current timestamp source. Prices and times must already be validated.
    */
   tradeAt(symbolId: number, price: number, qty: number, isBuy: boolean, t: number, index: number): void {
@@ -482,7 +482,7 @@ export class SimulatedExecutor implements StrategyHost {
   }
 
   /**
-   * The hot path for a chunk of trades of one symbol (a CSV file, a one-symbol tape): the same steps
+   * @internal The hot path for a chunk of trades of one symbol (a CSV file, a one-symbol tape): the same steps
    * as tradeAt per event, with the state the loop needs held in locals. `tsNs` are the events'
    * normalised timestamps, `t` their offsets from the clock base, `side` 0 buy / 1 sell (null: buys).
    */
@@ -548,7 +548,7 @@ export class SimulatedExecutor implements StrategyHost {
     this.bookAt(update, t, 0);
   }
 
-  /** Book update at `t` ns after the clock base; the timestamp source must point at its timestamp. */
+  /** @internal Book update at `t` ns after the clock base; the timestamp source must point at its timestamp. */
   bookAt(update: BookUpdate, t: number, index: number): void {
     this.#tsIndex = index;
     this.#events++;

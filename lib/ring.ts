@@ -7,6 +7,9 @@
 // bumps after every drain (Atomics.wait with a short timeout), then retries. On the main thread a
 // producer must not wait (the consumer runs on that same thread), so RingProducer refuses to wait
 // there and the Runner drains inline instead.
+//
+// Wake-up: an idle consumer sets a "sleeping" word and waits with Atomics.waitAsync (waitForEvents);
+// the next producer to publish sees the word and notifies, so busy producers pay one atomic load.
 import { isMainThread } from "node:worker_threads";
 import { closedError, FloxError, invalidArgument } from "./errors.ts";
 import { createHandle, OwnedHandle } from "./ffi/handle.ts";

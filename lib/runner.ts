@@ -5,8 +5,9 @@
 // Threading model
 //  - Sync (default): every on* call dispatches to the strategies before it returns.
 //  - Threaded: on* calls publish into a native ring (lib/ring.ts) and return; the runner drains the
-//    ring in batches on the event loop (setImmediate while there is work, a short idle poll while a
-//    Worker producer may publish) and dispatches each batch to the strategies on this thread. Workers
+//    ring in batches on the event loop (setImmediate while there is work; when idle with Worker
+//    producers, an Atomics.waitAsync that the next publish wakes) and dispatches each batch to the
+//    strategies on this thread. Workers
 //    publish with RingProducer.fromTicket(runner.producerTicket()). Each producer's order is kept;
 //    stop() closes the ring to producers and dispatches everything already queued.
 //  - Back-pressure: when the ring is full, a main-thread on* call drains and dispatches a batch inline

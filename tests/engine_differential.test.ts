@@ -181,6 +181,8 @@ interface Case {
   barUnit: TimeUnit;
   barTsKind: "bigint" | "float";
   packed: boolean;
+  /** Symbol id the bars are loaded under; another series sits under symbol 1 when this is not 1. */
+  symbol: number;
   signalSets: SignalSet[];
   signalUnit: "ms" | "us" | "ns";
   signalTsKind: "bigint" | "float";
@@ -218,6 +220,7 @@ function caseFromSeed(seed: number): Case {
     barUnit: rng.pick(["s", "ms", "us", "ns"] as const),
     barTsKind: rng.pick(["bigint", "float"] as const),
     packed: rng.chance(0.3),
+    symbol: new Rng(seed ^ 0x2545f491).pick([1, 1, 1, 2, 7, -3, 1000]),
     signalSets: sets,
     signalUnit: rng.pick(["ms", "us", "ns"] as const),
     signalTsKind: rng.pick(["bigint", "float"] as const),
@@ -231,8 +234,17 @@ function caseFromSeed(seed: number): Case {
 }
 
 function describeCase(c: Case): string {
-  return `seed ${c.seed}: ${c.bars.close.length} bars (${c.barUnit}, ${c.barTsKind}${c.packed ? ", packed" : ""}), ` +
+  return `seed ${c.seed}: ${c.bars.close.length} bars (${c.barUnit}, ${c.barTsKind}${c.packed ? ", packed" : ""}, ` +
+    `symbol ${c.symbol}), ` +
     `${c.signalSets.map((s) => s.sides.length).join("+")} signals, ${JSON.stringify(c.options)}`;
+}
+
+/** An engine holding the case's bars under its symbol, and a different series under symbol 1. */
+function loadedEngine(c: Case, barInput: Parameters<Engine["loadBars"]>[0]): Engine {
+  const engine = new Engine(c.options);
+  if (c.symbol !== 1) engine.loadBars(randomBars({ count: 7, seed: c.seed + 1, startPrice: 3 }));
+  engine.loadBars(barInput, { symbol: c.symbol });
+  return engine;
 }
 
 /** Inputs exactly as a user would pass them, plus the reference's view of the same bytes. */
@@ -255,18 +267,19 @@ const SINGLE_CASES = Number(process.env.FLOX_DIFF_CASES ?? 200);
 const SEED_BASE = Number(process.env.FLOX_DIFF_SEED ?? 20_240_101);
 
 describe("engine vs TypeScript reference (differential)", () => {
-  test(`${SINGLE_CASES} random cases: stats, equity curve and trades of run()`, () => {
+  // Explicit timeout: Bun's node:test default is 5 s per test, which a busy machine or a long
+  // FLOX_DIFF_CASES search can exceed.
+  test(`${SINGLE_CASES} random cases: stats, equity curve and trades of run()`, { timeout: 600_000 }, () => {
     let compared = 0;
     const coverage: Record<string, number> = {};
     for (let k = 0; k < SINGLE_CASES; k++) {
       const c = caseFromSeed(SEED_BASE + k);
       const { barInput, refBars, signalBytes, packedBars } = prepare(c);
-      using engine = new Engine(c.options);
-      engine.loadBars(barInput);
-      assertEquals(engine.barCount(), c.bars.close.length);
+      using engine = loadedEngine(c, barInput);
+      assertEquals(engine.barCount(c.symbol), c.bars.close.length);
       if (packedBars) assertEquals(packBars({ ...c.bars }), packBarRecords(c.bars), `seed ${c.seed}: packBars bytes`);
       for (const bytes of signalBytes) {
-        const got = engine.run(bytes, { equityCurve: true, trades: true });
+        const got = engine.run(bytes, { equityCurve: true, trades: true, symbol: c.symbol });
         const ref = referenceRun(refBars, bytes, c.options);
         const problems = [...compareStats(got, ref), ...compareCurves(got, ref)];
         if (problems.length > 0) fail(`${describeCase(c)}\n  ${problems.join("\n  ")}`);
@@ -295,10 +308,9 @@ describe("engine vs TypeScript reference (differential)", () => {
         })));
       const sets = [...signalBytes, ...extra];
       const refs = sets.map((bytes) => referenceRun(refBars, bytes, c.options));
-      using engine = new Engine(c.options);
-      engine.loadBars(barInput);
+      using engine = loadedEngine(c, barInput);
       const threads = k % 3;
-      const got = engine.runBatch(sets, { threads });
+      const got = engine.runBatch(sets, { threads, symbol: c.symbol });
       assertEquals(got.length, sets.length);
       got.forEach((stats, i) => {
         const problems = compareStats(stats, refs[i]);
@@ -317,10 +329,13 @@ describe("engine vs TypeScript reference (differential)", () => {
       { length: 30 },
       () => packSignals(randomSignals(rng, c.bars, { count: rng.int(0, 50), limitChance: 0.5, lotSize: 10 })),
     );
-    using engine = new Engine(c.options);
-    engine.loadBars(barInput);
+    using engine = loadedEngine(c, barInput);
     let lastDone = 0;
-    const got = await engine.runBatchAsync(sets, { threads: 2, onProgress: (done) => (lastDone = done) });
+    const got = await engine.runBatchAsync(sets, {
+      threads: 2,
+      symbol: c.symbol,
+      onProgress: (done) => (lastDone = done),
+    });
     assertEquals(got.length, sets.length);
     got.forEach((stats, i) => {
       const problems = compareStats(stats, referenceRun(refBars, sets[i], c.options));

@@ -49,7 +49,9 @@ describe("examples", () => {
     assertAlmostEquals(shuffled[1999], bars.close[1999], 1e-9 * bars.close[1999]); // same sum of log returns
   });
 
-  test("permutation test: results per permutation, p-value in (0, 1], every run matches the reference", async () => {
+  test("permutation test: results per permutation, p-value in (0, 1], every run matches the reference", {
+    timeout: 120_000,
+  }, async () => {
     const bars = syntheticBars({ count: 3000, seed: 11 });
     const result = await permutationTest(bars, { permutations: 16, threads: 2, seed: 3, workers: 1 });
     assertEquals(result.permuted.length, 16);
@@ -67,7 +69,7 @@ describe("examples", () => {
     });
   });
 
-  test("permuted signal sets do not depend on the number of workers", async () => {
+  test("permuted signal sets do not depend on the number of workers", { timeout: 120_000 }, async () => {
     const bars = syntheticBars({ count: 1500, seed: 2 });
     const sequential = permutedSignalSets(bars, 7, 5, 10);
     // One test spawns Workers (under `deno test` each Worker is type-checked first, which costs seconds).
@@ -84,7 +86,7 @@ describe("examples", () => {
     assertEquals(permutationPValue(5, []), 1);
   });
 
-  test("demo on a small input prints the stats, the p-value and timings", async () => {
+  test("demo on a small input prints the stats, the p-value and timings", { timeout: 120_000 }, async () => {
     const lines: string[] = [];
     const progress: number[] = [];
     const demo = await runDemo({

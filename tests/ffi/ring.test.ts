@@ -178,7 +178,7 @@ function startProducer(job: Record<string, unknown>): { worker: Worker; done: Pr
 
 describe("Worker producers", () => {
   test("two Workers (one publishing singly, one in batches) into a small ring: all events, each in order", async () => {
-    const count = 200_000;
+    const count = 100_000;
     using ring = new EventRing(1024);
     const batch = new RingBatch(512);
     const a = startProducer({ ticket: ring.ticket(), producer: 1, count, mode: "single", books: true });
