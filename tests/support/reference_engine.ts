@@ -1,7 +1,7 @@
 // A slow, obvious TypeScript implementation of the batch engine's rules, for differential tests.
 //
-// It follows /work/shared/spec/engine.md sections 2-4 and the precise choices of ENGINE-API.md line
-// by line, and decodes the same packed 32-byte signal records the C engine receives, so both see
+// It follows the shared spec (spec/engine.md sections 2-4) and the precise choices written in the
+// README's "Semantics" section, line by line, and decodes the same packed 32-byte signal records the C engine receives, so both see
 // identical inputs. Clarity over speed: bigint for timestamps and the position (exact 1e-8 units),
 // plain arrays, one rule per block. Do not optimise this file; its value is that a reviewer can
 // check it against the spec.
