@@ -4,16 +4,30 @@
 // Data arrives in chunks; one native call per chunk normalises timestamps and validates prices
 // (flox_bt_prepare), then a plain JavaScript loop feeds each event to the executor and the strategy.
 import { basename } from "node:path";
-import { lib } from "./ffi/load.ts";
-import { check } from "./ffi/status.ts";
 import { FloxError, invalidArgument } from "./errors.ts";
 import { FloxStatus } from "./status_codes.ts";
 import { type BacktestRunResult, type ExecutorOptions, SimulatedExecutor } from "./executor.ts";
 import type { Strategy } from "./strategy.ts";
 import type { SymbolLike, SymbolRegistry } from "./symbols.ts";
 import { CsvTradeReader } from "./csv_reader.ts";
-import { createHandle, OwnedHandle } from "./ffi/handle.ts";
-import { allocEventColumns, type EventColumns, readerDestroy, readerReadEvents } from "./ffi/tape_native.ts";
+import { OwnedHandle } from "./ffi/handle.ts";
+import {
+  allocEventColumns,
+  type EventColumns,
+  readerDamageCount,
+  readerDestroy,
+  readerReadEvents,
+} from "./ffi/tape_native.ts";
+import {
+  BT_KINDS,
+  BT_TAPE_ORDER,
+  btPrepare,
+  feedDamageCount,
+  feedDestroy,
+  feedLevelCap,
+  feedNext,
+  feedOpen,
+} from "./ffi/backtest_native.ts";
 import { openReaderHandle } from "./tape/reader.ts";
 import { readTapeMetadata } from "./tape/metadata.ts";
 
@@ -35,7 +49,6 @@ export interface TradeArrays {
 }
 
 const CHUNK = 65536;
-const encoder = new TextEncoder();
 /** The largest book a tape can hold (2 x 65535 levels): one always fits a chunk. */
 const MAX_BOOK_LEVELS = 131070;
 
@@ -51,8 +64,6 @@ export interface TapeRunOptions {
 const INT64_MIN = -(2n ** 63n);
 /** Bun refuses null for a buffer parameter: an unread placeholder for "no kinds column". */
 const NO_KINDS = new Uint8Array(1);
-/** Flags of flox_bt_prepare (FLOX_BT_KINDS, FLOX_BT_TAPE_ORDER in flox.h). */
-const BT_KINDS = 1, BT_TAPE_ORDER = 2;
 
 function normaliseTs(t: bigint): bigint {
   const a = t < 0n ? -t : t;
@@ -413,16 +424,15 @@ class TapeSource implements EventSource {
   readonly #readAhead: boolean;
   readonly #cols: EventColumns;
   readonly #chunk: EventChunk;
-  readonly #counts = new Int32Array(2);
 
   constructor(op: string, readonly dir: string, readonly fixedSymbol: number, readAhead: boolean) {
     this.#op = op;
     this.#readAhead = readAhead;
     let levels: number;
     if (readAhead) {
-      const raw = createHandle(op, (out) => lib.flox_event_feed_open(encoder.encode(dir + "\0"), CHUNK, out));
-      this.#handle = new OwnedHandle(raw, (h) => lib.flox_event_feed_destroy(h), `tape feed for ${dir}`);
-      levels = lib.flox_event_feed_level_cap(raw);
+      const raw = feedOpen(op, dir, CHUNK);
+      this.#handle = new OwnedHandle(raw, feedDestroy, `tape feed for ${dir}`);
+      levels = feedLevelCap(raw);
     } else {
       this.#handle = new OwnedHandle(
         openReaderHandle(op, dir, undefined, true),
@@ -450,32 +460,7 @@ class TapeSource implements EventSource {
 
   next(): EventChunk | null {
     const h = this.#handle.get(this.#op), c = this.#cols;
-    let events: number;
-    if (this.#readAhead) {
-      check(
-        lib.flox_event_feed_next(
-          h,
-          c.kind,
-          c.tsNs,
-          c.symbolId,
-          c.price,
-          c.qty,
-          c.side,
-          c.levelStart,
-          c.bidCount,
-          c.askCount,
-          c.kind.length,
-          c.levelPrice,
-          c.levelQty,
-          c.levelPrice.length,
-          this.#counts,
-        ),
-        this.#op,
-      );
-      events = this.#counts[0];
-    } else {
-      events = readerReadEvents(this.#op, h, c)[0];
-    }
+    const events = this.#readAhead ? feedNext(this.#op, h, c) : readerReadEvents(this.#op, h, c)[0];
     if (events === 0) return null;
     this.#chunk.length = events;
     return this.#chunk;
@@ -484,7 +469,7 @@ class TapeSource implements EventSource {
   /** Damage reports (torn tails, CRC mismatches) met in the tape; valid once the end was read. */
   damage(): number {
     const h = this.#handle.get(this.#op);
-    return this.#readAhead ? Math.max(0, lib.flox_event_feed_damage_count(h)) : lib.flox_tape_reader_damage_count(h);
+    return this.#readAhead ? feedDamageCount(h) : readerDamageCount(h);
   }
 
   close(): void {
@@ -522,22 +507,20 @@ class Cursor {
       this.t = new Float64Array(n);
     }
     const flags = (c.kind !== null ? BT_KINDS : 0) | (this.src.tapeOrder ? BT_TAPE_ORDER : 0);
-    check(
-      lib.flox_bt_prepare(
-        c.tsNs,
-        c.price,
-        c.qty,
-        c.kind ?? NO_KINDS,
-        flags,
-        BigInt(n),
-        BigInt(this.#index),
-        base,
-        this.#prev,
-        this.ts,
-        this.t,
-        this.#clock,
-      ),
+    btPrepare(
       "BacktestRunner",
+      c.tsNs,
+      c.price,
+      c.qty,
+      c.kind ?? NO_KINDS,
+      flags,
+      n,
+      this.#index,
+      base,
+      this.#prev,
+      this.ts,
+      this.t,
+      this.#clock,
     );
     this.#prev = this.#clock[0];
     this.#index += n;

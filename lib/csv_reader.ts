@@ -1,8 +1,7 @@
 // CsvTradeReader: reads a trade or bar CSV file in chunks into typed columns (parsing in C,
 // cabi/src/csv.c). Formats are detected from the first line; see CsvFormat.
-import { lib } from "./ffi/load.ts";
-import { check } from "./ffi/status.ts";
-import { createHandle, OwnedHandle } from "./ffi/handle.ts";
+import { OwnedHandle } from "./ffi/handle.ts";
+import { csvDestroy, csvFormat, csvOpen, csvRead } from "./ffi/csv_native.ts";
 
 /** Layouts the reader understands (detected from the first line). */
 export type CsvFormat = "trades" | "binance_trades" | "bars" | "binance_klines";
@@ -20,8 +19,6 @@ export interface CsvChunk {
   length: number;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Streams rows of a CSV file. Errors are FloxError with "path:line: what" (PARSE, BAD_PRICE,
  * BAD_QUANTITY, BAD_SIDE, UNSORTED), or NOT_FOUND / IO / FORMAT / NO_DATA when opening.
@@ -35,9 +32,9 @@ export class CsvTradeReader {
 
   constructor(path: string, chunkRows = 65536) {
     this.path = path;
-    const raw = createHandle("BacktestRunner.runCsv", (out) => lib.flox_csv_open(encoder.encode(path + "\0"), out));
-    this.#handle = new OwnedHandle(raw, (h) => lib.flox_csv_destroy(h), "CSV reader");
-    this.format = FORMATS[lib.flox_csv_format(raw)];
+    const raw = csvOpen("BacktestRunner.runCsv", path);
+    this.#handle = new OwnedHandle(raw, csvDestroy, "CSV reader");
+    this.format = FORMATS[csvFormat(raw)];
     this.#chunk = {
       tsNs: new BigInt64Array(chunkRows),
       price: new Float64Array(chunkRows),
@@ -51,10 +48,7 @@ export class CsvTradeReader {
   read(): CsvChunk | null {
     const h = this.#handle.get("CsvTradeReader.read");
     const c = this.#chunk;
-    check(
-      lib.flox_csv_read(h, c.tsNs, c.price, c.qty, c.side, BigInt(c.price.length), this.#count),
-      "BacktestRunner.runCsv",
-    );
+    csvRead("BacktestRunner.runCsv", h, c.tsNs, c.price, c.qty, c.side, c.price.length, this.#count);
     c.length = Number(this.#count[0]);
     return c.length === 0 ? null : c;
   }

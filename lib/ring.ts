@@ -12,24 +12,25 @@
 // the next producer to publish sees the word and notifies, so busy producers pay one atomic load.
 import { isMainThread } from "node:worker_threads";
 import { closedError, FloxError, invalidArgument } from "./errors.ts";
-import { createHandle, OwnedHandle } from "./ffi/handle.ts";
-import { backend, lib } from "./ffi/load.ts";
-import { check, lastErrorMessage } from "./ffi/status.ts";
+import { OwnedHandle } from "./ffi/handle.ts";
+import {
+  ringAddress,
+  ringCapacity,
+  ringClose,
+  ringCloseQuietly,
+  ringCreate,
+  ringDestroy,
+  ringDrain,
+  ringFromAddress,
+  ringPublishBook,
+  ringPublishTrade,
+  ringPublishTrades,
+  ringReopen,
+  ringStats,
+} from "./ffi/ring_native.ts";
+import { lastErrorMessage } from "./ffi/status.ts";
 import type { NativeHandle } from "./ffi/types.ts";
 import { FloxStatus } from "./status_codes.ts";
-
-const {
-  flox_ring_create,
-  flox_ring_destroy,
-  flox_ring_capacity,
-  flox_ring_publish_trade,
-  flox_ring_publish_trades,
-  flox_ring_publish_book,
-  flox_ring_drain,
-  flox_ring_close,
-  flox_ring_reopen,
-  flox_ring_stats,
-} = lib;
 
 /** Kinds in RingBatch.kinds (enum flox_ring_event_kind). */
 export const RingEventKind = { TRADE: 0, BOOK_SNAPSHOT: 1, BOOK_DELTA: 2 } as const;
@@ -193,7 +194,7 @@ function tryTrade(
   isBuy: boolean,
   tsNs: bigint,
 ): boolean {
-  const s = flox_ring_publish_trade(h, symbol, tsNs, price, qty, sideOf(isBuy));
+  const s = ringPublishTrade(h, symbol, tsNs, price, qty, sideOf(isBuy));
   if (s === FloxStatus.OK) return true;
   if (s === FloxStatus.FULL) return false;
   throw new FloxError(s, `${op}: ${lastErrorMessage(s)}`);
@@ -211,7 +212,7 @@ function tryBook(
   snapshot: boolean,
 ): boolean {
   const nb = bidPrices.length, na = askPrices.length;
-  const s = flox_ring_publish_book(
+  const s = ringPublishBook(
     h,
     symbol,
     tsNs,
@@ -234,7 +235,7 @@ const publishedOut = new Uint32Array(1);
 function tryTrades(h: NativeHandle, op: string, cols: TradeColumnsIn, from: number, n: number): number {
   if (from >= n) return 0;
   const whole = from === 0 && n === cols.prices.length;
-  const s = flox_ring_publish_trades(
+  const s = ringPublishTrades(
     h,
     n - from,
     whole ? cols.symbols : cols.symbols.subarray(from, n),
@@ -283,9 +284,9 @@ export class EventRing {
         `capacity is ${capacity}; must be a power of two in [16, 4194304]`,
       );
     }
-    const raw = createHandle("EventRing.constructor", (out) => flox_ring_create(capacity, out));
-    this.#handle = new OwnedHandle(raw, (h) => flox_ring_destroy(h), "EventRing");
-    this.capacity = flox_ring_capacity(raw);
+    const raw = ringCreate("EventRing.constructor", capacity);
+    this.#handle = new OwnedHandle(raw, ringDestroy, "EventRing");
+    this.capacity = ringCapacity(raw);
     this.#sab = new SharedArrayBuffer(SIGNAL_WORDS * 4);
     this.#signal = new Int32Array(this.#sab);
   }
@@ -294,7 +295,7 @@ export class EventRing {
   ticket(): RingTicket {
     const h = this.#h("EventRing.ticket");
     ticketed.add(this);
-    return { kind: "flox.ring", address: backend.handleAddress(h), capacity: this.capacity, signal: this.#sab };
+    return { kind: "flox.ring", address: ringAddress(h), capacity: this.capacity, signal: this.#sab };
   }
 
   /** Publishes a trade; false (nothing published) when the ring is full. Throws on bad input or when closed. */
@@ -338,7 +339,8 @@ export class EventRing {
    */
   drain(batch: RingBatch): number {
     const h = this.#h("EventRing.drain");
-    const s = flox_ring_drain(
+    ringDrain(
+      "EventRing.drain",
       h,
       batch.kinds.length,
       batch.kinds,
@@ -354,7 +356,6 @@ export class EventRing {
       batch.levelsCap,
       batch.out,
     );
-    check(s, "EventRing.drain");
     const n = batch.out[0];
     batch.length = n;
     batch.levels = batch.out[1];
@@ -371,7 +372,7 @@ export class EventRing {
    * still be drained (drain until `batch.more` is false). Waiting Worker producers wake up and throw.
    */
   shutdown(): void {
-    check(flox_ring_close(this.#h("EventRing.shutdown")), "EventRing.shutdown");
+    ringClose("EventRing.shutdown", this.#h("EventRing.shutdown"));
     Atomics.store(this.#signal, CLOSED, 1);
     Atomics.add(this.#signal, GENERATION, 1);
     Atomics.notify(this.#signal, GENERATION);
@@ -380,7 +381,7 @@ export class EventRing {
 
   /** Opens a shut-down ring to producers again. */
   reopen(): void {
-    check(flox_ring_reopen(this.#h("EventRing.reopen")), "EventRing.reopen");
+    ringReopen("EventRing.reopen", this.#h("EventRing.reopen"));
     Atomics.store(this.#signal, CLOSED, 0);
   }
 
@@ -394,7 +395,7 @@ export class EventRing {
     Atomics.store(sig, SLEEPING, 1);
     const seen = Atomics.load(sig, WAKE);
     // Checked after SLEEPING is set: a publish either is seen here or sees SLEEPING and notifies.
-    check(flox_ring_stats(h, this.#stats), "EventRing.waitForEvents");
+    ringStats("EventRing.waitForEvents", h, this.#stats);
     if (this.#stats[0] !== 0n) {
       Atomics.store(sig, SLEEPING, 0);
       return null;
@@ -405,7 +406,7 @@ export class EventRing {
   }
 
   stats(): RingStats {
-    check(flox_ring_stats(this.#h("EventRing.stats"), this.#stats), "EventRing.stats");
+    ringStats("EventRing.stats", this.#h("EventRing.stats"), this.#stats);
     const s = this.#stats;
     return { pending: Number(s[0]), drained: Number(s[1]), fullRejections: Number(s[2]), closed: s[3] !== 0n };
   }
@@ -423,7 +424,7 @@ export class EventRing {
   close(): void {
     if (!this.#open) return;
     this.#open = false;
-    flox_ring_close(this.#handle.get("EventRing.close")); // registered producers now get CLOSED
+    ringCloseQuietly(this.#handle.get("EventRing.close")); // registered producers now get CLOSED
     const sig = this.#signal;
     Atomics.store(sig, CLOSED, 1);
     Atomics.store(sig, FREED, 1);
@@ -502,7 +503,7 @@ export class RingProducer {
       throw invalidArgument("RingProducer.fromTicket", "not a ring ticket (from runner.producerTicket())");
     }
     const signal = new Int32Array(ticket.signal);
-    const producer = new RingProducer(backend.handleFrom(ticket.address), signal, options);
+    const producer = new RingProducer(ringFromAddress(ticket.address), signal, options);
     Atomics.add(signal, PRODUCERS, 1);
     if (Atomics.load(signal, FREED) === 1) {
       Atomics.sub(signal, PRODUCERS, 1);

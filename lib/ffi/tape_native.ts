@@ -320,28 +320,43 @@ export function allocEventColumns(events: number, levels: number): EventColumns 
   };
 }
 
+/** Both column readers (flox_tape_reader_read_events, flox_event_feed_next) share this C signature. */
+export type EventColumnsReader = typeof flox_tape_reader_read_events;
+
+/**
+ * One `read` call that fills `c` (the shared EventColumns layout); `counts` receives [events, levels].
+ * The one place that spells the column arguments out, for the tape reader and the read-ahead feed.
+ */
+export function readEventColumns(
+  read: EventColumnsReader,
+  operation: string,
+  h: NativeHandle,
+  c: EventColumns,
+  counts: Int32Array,
+): void {
+  const status = read(
+    h,
+    c.kind,
+    c.tsNs,
+    c.symbolId,
+    c.price,
+    c.qty,
+    c.side,
+    c.levelStart,
+    c.bidCount,
+    c.askCount,
+    c.kind.length,
+    c.levelPrice,
+    c.levelQty,
+    c.levelPrice.length,
+    counts,
+  );
+  if (status !== 0) check(status, operation);
+}
+
 /** Fills `c` with the next events; returns [events, levels]. */
 export function readerReadEvents(operation: string, h: NativeHandle, c: EventColumns): [number, number] {
-  check(
-    flox_tape_reader_read_events(
-      h,
-      c.kind,
-      c.tsNs,
-      c.symbolId,
-      c.price,
-      c.qty,
-      c.side,
-      c.levelStart,
-      c.bidCount,
-      c.askCount,
-      c.kind.length,
-      c.levelPrice,
-      c.levelQty,
-      c.levelPrice.length,
-      countSlot,
-    ),
-    operation,
-  );
+  readEventColumns(flox_tape_reader_read_events, operation, h, c, countSlot);
   return [countSlot[0], countSlot[1]];
 }
 
@@ -391,6 +406,11 @@ export function readerSegments(h: NativeHandle): SegmentFacts[] {
     }
   }
   return result;
+}
+
+/** Damage reports (torn tails, CRC mismatches) met so far. */
+export function readerDamageCount(h: NativeHandle): number {
+  return flox_tape_reader_damage_count(h);
 }
 
 export interface DamageReport {
