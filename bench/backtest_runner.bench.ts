@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as flox from "../mod.ts";
+import { SmaCross } from "../examples/sma_cross_backtest.ts";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,21 +18,6 @@ function arg(name: string, fallback: number): number {
 }
 const N = arg("events", 10_000_000);
 const REPEAT = arg("repeat", 3);
-
-class SmaCross extends flox.Strategy {
-  fast = new flox.SMA(10);
-  slow = new flox.SMA(30);
-  override onStart(): void {
-    this.fast.reset();
-    this.slow.reset();
-  }
-  override onTrade(ctx: flox.SymbolContext, trade: flox.Trade): void {
-    const f = this.fast.update(trade.price), s = this.slow.update(trade.price);
-    if (f === null || s === null) return;
-    if (f > s && ctx.isFlat()) this.marketBuy(0.01);
-    else if (f < s && ctx.isLong()) this.closePosition();
-  }
-}
 
 /** Trades: a random walk with trends (so the cross fires now and then), 20 trades per second. */
 function makeTrades(n: number): flox.TradeArrays {

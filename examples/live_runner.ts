@@ -6,21 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as flox from "../mod.ts";
-
-class SmaCross extends flox.Strategy {
-  fast = new flox.SMA(10);
-  slow = new flox.SMA(30);
-  override onStart() {
-    this.fast = new flox.SMA(10);
-    this.slow = new flox.SMA(30);
-  }
-  override onTrade(ctx: flox.SymbolContext, trade: flox.Trade) {
-    const f = this.fast.update(trade.price), s = this.slow.update(trade.price);
-    if (f === null || s === null) return;
-    if (f > s && ctx.isFlat()) this.marketBuy(0.01);
-    else if (f < s && ctx.isLong()) this.closePosition();
-  }
-}
+import { SmaCross } from "./sma_cross_backtest.ts";
 
 const registry = new flox.SymbolRegistry();
 const btc = registry.addSymbol("binance", "BTCUSDT", { tickSize: 0.01 });

@@ -1,5 +1,6 @@
 // Average true range (Wilder), streaming.
 import { checkPeriod, notFinite } from "./check.ts";
+import { RMA } from "./rma.ts";
 import { FloxError } from "../errors.ts";
 import { FloxStatus } from "../status_codes.ts";
 
@@ -11,13 +12,14 @@ import { FloxStatus } from "../status_codes.ts";
  */
 export class ATR {
   readonly period: number;
+  /** Wilder's smoothing of the true range. */
+  readonly #rma: RMA;
   #count = 0;
   #prevClose = 0;
-  #seed = 0;
-  #value: number | null = null;
 
   constructor(period = 14) {
     this.period = checkPeriod("ATR", "period", period);
+    this.#rma = new RMA(period);
   }
 
   /** Adds a bar (finite values, high >= low, else BAD_PRICE); returns the ATR, or null while warming up. */
@@ -26,7 +28,6 @@ export class ATR {
     if (!Number.isFinite(low)) throw notFinite("ATR.update", "low", low);
     if (!Number.isFinite(close)) throw notFinite("ATR.update", "close", close);
     if (high < low) throw new FloxError(FloxStatus.BAD_PRICE, `ATR.update: high ${high} is below low ${low}`);
-    const n = this.period;
     let tr = high - low;
     if (this.#count > 0) {
       const a = Math.abs(high - this.#prevClose), b = Math.abs(low - this.#prevClose);
@@ -34,22 +35,19 @@ export class ATR {
       if (b > tr) tr = b;
     }
     this.#prevClose = close;
-    const count = ++this.#count;
-    if (count > n) return this.#value = ((this.#value as number) * (n - 1) + tr) / n;
-    this.#seed += tr;
-    return this.#value = count === n ? this.#seed / n : null;
+    this.#count++;
+    return this.#rma.update(tr);
   }
 
   get value(): number | null {
-    return this.#value;
+    return this.#rma.value;
   }
   get ready(): boolean {
-    return this.#count >= this.period;
+    return this.#rma.ready;
   }
   reset(): void {
     this.#count = 0;
     this.#prevClose = 0;
-    this.#seed = 0;
-    this.#value = null;
+    this.#rma.reset();
   }
 }

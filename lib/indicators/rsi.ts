@@ -1,5 +1,6 @@
 // Relative strength index (Wilder), streaming.
 import { checkPeriod, notFinite } from "./check.ts";
+import { RMA } from "./rma.ts";
 
 /**
  * Wilder's RSI. Changes d = value - previous give gain = max(d, 0) and loss = max(-d, 0); their
@@ -11,36 +12,28 @@ import { checkPeriod, notFinite } from "./check.ts";
  */
 export class RSI {
   readonly period: number;
+  /** Wilder's smoothing of gains and of losses. */
+  readonly #gain: RMA;
+  readonly #loss: RMA;
   #count = 0;
   #prev = 0;
-  #gain = 0;
-  #loss = 0;
   #value: number | null = null;
 
   constructor(period = 14) {
     this.period = checkPeriod("RSI", "period", period);
+    this.#gain = new RMA(period);
+    this.#loss = new RMA(period);
   }
 
   /** Adds a price (finite, else BAD_PRICE); returns the RSI in [0, 100], or null while warming up. */
   update(value: number): number | null {
     if (!Number.isFinite(value)) throw notFinite("RSI.update", "value", value);
-    const n = this.period;
     const changes = this.#count++;
     const d = value - this.#prev;
     this.#prev = value;
     if (changes === 0) return null;
-    const g = d > 0 ? d : 0, l = d < 0 ? -d : 0;
-    if (changes > n) {
-      this.#gain = (this.#gain * (n - 1) + g) / n;
-      this.#loss = (this.#loss * (n - 1) + l) / n;
-    } else {
-      this.#gain += g;
-      this.#loss += l;
-      if (changes < n) return null;
-      this.#gain /= n;
-      this.#loss /= n;
-    }
-    const up = this.#gain, down = this.#loss;
+    const up = this.#gain.update(d > 0 ? d : 0), down = this.#loss.update(d < 0 ? -d : 0);
+    if (up === null || down === null) return null;
     return this.#value = down === 0 ? 100 : up === 0 ? 0 : 100 - 100 / (1 + up / down);
   }
 
@@ -53,8 +46,8 @@ export class RSI {
   reset(): void {
     this.#count = 0;
     this.#prev = 0;
-    this.#gain = 0;
-    this.#loss = 0;
+    this.#gain.reset();
+    this.#loss.reset();
     this.#value = null;
   }
 }
