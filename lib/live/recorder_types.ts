@@ -1,17 +1,13 @@
 // The tape recorder as live recording sees it: TapeRecorder from lib/tape, or anything with its shape
 // (tests use an in-memory one). Live events reach it through a Runner (runner_sink.ts).
+import type { MarketDataRecorder } from "../runner.ts";
+import type { RecorderStats } from "../tape/types.ts";
 
-export interface RecorderStats {
-  tradesWritten: number;
-  bookUpdatesWritten: number;
-  bytesWritten: number;
-  segmentsCreated: number;
-  errors: number;
-}
+export type { RecorderStats };
 
-/** The part of TapeRecorder (TAPE-API.md) that live recording writes through. */
-export interface TapeRecorderLike {
-  recordTrade(symbol: number, price: number, qty: number, isBuy: boolean, tsNs: bigint): void;
+/** The part of TapeRecorder that live recording writes through: what a Runner records, plus bulk
+ * trades (backfill), flush, close and stats. */
+export interface TapeRecorderLike extends MarketDataRecorder {
   /** Bulk trades in one call; side 0 = buy, 1 = sell. */
   recordTrades(cols: {
     tsNs: BigInt64Array;
@@ -20,15 +16,6 @@ export interface TapeRecorderLike {
     qty: Float64Array;
     side: Uint8Array;
   }): void;
-  recordBook(
-    symbol: number,
-    bidPrices: Float64Array,
-    bidQtys: Float64Array,
-    askPrices: Float64Array,
-    askQtys: Float64Array,
-    tsNs: bigint,
-    options?: { snapshot?: boolean },
-  ): void;
   flush(): void;
   close(): void;
   stats(): RecorderStats;
