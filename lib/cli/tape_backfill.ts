@@ -5,8 +5,8 @@ import process from "node:process";
 import { UsageError } from "./args.ts";
 import { type Command, ExitCode } from "./command.ts";
 import { ccxtConfigFrom } from "./ccxt_config.ts";
+import { ccxtConfigOption, tapeWriterOptions } from "./tape_output_options.ts";
 import { progressWanted } from "./progress.ts";
-import { compressionOption } from "./tape_record.ts";
 import type { BackfillResult } from "../live/backfill.ts";
 import { parseTimestamp } from "../live/duration.ts";
 import { formatBytes, formatCount, progressBar, StatusLine } from "../live/status_line.ts";
@@ -63,25 +63,8 @@ export const tapeBackfillCommand: Command = {
     },
     { name: "timeframe", kind: "string", valueName: "TF", description: "Bar size for --source ohlcv (default 1m)" },
     { name: "page-limit", kind: "count", valueName: "N", description: "Rows per request (default 1000)" },
-    {
-      name: "max-segment-mb",
-      kind: "count",
-      valueName: "MB",
-      description: "Rotate segments at this size (default 256)",
-    },
-    {
-      name: "compression",
-      kind: "string",
-      valueName: "none|lz4",
-      description: "Segment compression (default none)",
-      parse: compressionOption,
-    },
-    {
-      name: "ccxt-config",
-      kind: "string",
-      valueName: "JSON|FILE",
-      description: "Extra ccxt constructor options as JSON or a JSON file; default $FLOX_CCXT_CONFIG",
-    },
+    ...tapeWriterOptions,
+    ccxtConfigOption,
   ],
   exitCodes: [
     [ExitCode.OK, "The range is in the tape"],

@@ -3,6 +3,7 @@
 import { UsageError } from "./args.ts";
 import { type Command, ExitCode } from "./command.ts";
 import { ccxtConfigFrom } from "./ccxt_config.ts";
+import { ccxtConfigOption, tapeWriterOptions } from "./tape_output_options.ts";
 import { progressWanted } from "./progress.ts";
 import { parseDuration } from "../live/duration.ts";
 import type { VenueRequest } from "../live/record_session.ts";
@@ -14,11 +15,6 @@ function durationOption(raw: string, option: string): number {
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/^parseDuration: /, ""));
   }
-}
-
-export function compressionOption(raw: string, option: string): "none" | "lz4" {
-  if (raw !== "none" && raw !== "lz4") throw new UsageError(`${option} must be none or lz4, got '${raw}'`);
-  return raw;
 }
 
 /** "binance:BTCUSDT,ETHUSDT" -> { exchange, symbols } (symbols may contain ':' as in BTC/USDT:USDT). */
@@ -62,19 +58,7 @@ export const tapeRecordCommand: Command = {
       description: "How long to record: 30s, 15m, 1h, 2d (default: until Ctrl+C)",
       parse: durationOption,
     },
-    {
-      name: "max-segment-mb",
-      kind: "count",
-      valueName: "MB",
-      description: "Rotate segments at this size (default 256)",
-    },
-    {
-      name: "compression",
-      kind: "string",
-      valueName: "none|lz4",
-      description: "Segment compression (default none)",
-      parse: compressionOption,
-    },
+    ...tapeWriterOptions,
     {
       name: "book-depth",
       kind: "count",
@@ -89,13 +73,7 @@ export const tapeRecordCommand: Command = {
       description: "A venue and its symbols; repeat for several venues (instead of EXCHANGE SYMBOL...)",
       parse: venueOption,
     },
-    {
-      name: "ccxt-config",
-      kind: "string",
-      valueName: "JSON|FILE",
-      description: "Extra ccxt constructor options (keys, proxy, urls, options) as JSON or a JSON file; " +
-        "default $FLOX_CCXT_CONFIG",
-    },
+    ccxtConfigOption,
   ],
   exitCodes: [
     [ExitCode.OK, "Recorded; everything received was written"],
